@@ -1,6 +1,6 @@
 // The value that flows back from policy, resolver and validator to the frontend (DESIGN.md).
 import type { Reason } from './ede.ts';
-import type { RRset } from './types.ts';
+import type { Question, RRset } from './types.ts';
 
 export type Security = 'secure' | 'insecure' | 'bogus' | 'indeterminate';
 
@@ -16,3 +16,21 @@ export interface Outcome {
   /** Set when the answer came from an authoritative-only / policy source that must not carry AD. */
   readonly synthesized?: boolean;
 }
+
+/** What the frontend hands to policy and the resolver for one client question. */
+export interface ClientQuery {
+  readonly question: Question;
+  /** Recursion desired; RD=0 is answered from cache only. */
+  readonly rd: boolean;
+  /** Checking disabled: return data without applying validation verdicts. */
+  readonly cd: boolean;
+  /** DNSSEC OK: the client wants RRSIG/NSEC/NSEC3 records. */
+  readonly dnssecOk: boolean;
+  /** The client set AD in its query (RFC 6840 §5.7). */
+  readonly ad: boolean;
+  readonly transport: 'udp' | 'tcp';
+  readonly client: { readonly address: string; readonly port: number };
+}
+
+/** The port every room downstream of the frontend implements. Never rejects for expected failures. */
+export type Resolve = (query: ClientQuery) => Promise<Outcome>;
