@@ -1,6 +1,6 @@
 // The shapes every room shares: records, RRsets, questions, messages and EDNS.
 // RDATA is always kept as its uncompressed wire bytes: byte-exact round trips, and the input that
-// DNSSEC canonical form (RFC 4034 §6.2) starts from. Typed views come from src/wire/rdata.ts.
+// DNSSEC canonical form (RFC 4034 §6.2) starts from. Typed views come from src/wire/rdata/index.ts.
 import type { Name } from './name.ts';
 
 export interface RR {
