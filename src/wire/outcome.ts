@@ -15,6 +15,10 @@ export interface Outcome {
   readonly reasons: readonly Reason[];
   /** Set when the answer came from an authoritative-only / policy source that must not carry AD. */
   readonly synthesized?: boolean;
+  /** Send no response at all (response-policy DROP): the client times out, as with a lost packet. */
+  readonly drop?: true;
+  /** Over UDP, answer with TC=1 and empty sections so the client retries over TCP (RPZ TCP-only). */
+  readonly truncate?: true;
 }
 
 /** What the frontend hands to policy and the resolver for one client question. */
