@@ -20,6 +20,8 @@ export interface DaemonOptions {
   readonly timers?: Timers;
   /** How long close() lets answers in flight finish. */
   readonly closeGraceMs?: number;
+  /** Access control applied before anything else (REFUSED + EDE 18 otherwise). */
+  readonly isAllowed?: (address: string) => boolean;
 }
 
 export interface Daemon {
@@ -42,6 +44,7 @@ export async function startDaemon(config: DaemonConfig, resolve: Resolve, option
     observer: options.observer ?? noopObserver,
     logger,
     queryLog: config.queryLog,
+    ...(options.isAllowed !== undefined ? { isAllowed: options.isAllowed } : {}),
   });
   const udps: UdpListener[] = [];
   const tcps: TcpListener[] = [];

@@ -46,6 +46,8 @@ export interface FrontendOptions {
   readonly logger?: Logger;
   /** Log every query and its result at info level. */
   readonly queryLog?: boolean;
+  /** Access control: a client for which this is false gets REFUSED + EDE 18 and nothing else runs. */
+  readonly isAllowed?: (address: string) => boolean;
 }
 
 /** Answers one query. Never rejects. */
@@ -70,6 +72,8 @@ interface Echo {
 interface Body {
   readonly rcode: number;
   readonly ad?: boolean;
+  /** Set TC with empty sections (a policy asking the client to come back over TCP). */
+  readonly tc?: boolean;
   readonly answer?: readonly RR[];
   readonly authority?: readonly RR[];
   readonly additional?: readonly RR[];
@@ -117,7 +121,7 @@ export function createFrontend(options: FrontendOptions): Frontend {
     return {
       id: echo.id,
       opcode: echo.opcode,
-      flags: { qr: true, aa: false, tc: false, rd: echo.rd, ra: true, z: false, ad: body.ad === true, cd: echo.cd },
+      flags: { qr: true, aa: false, tc: body.tc === true, rd: echo.rd, ra: true, z: false, ad: body.ad === true, cd: echo.cd },
       rcode: body.rcode,
       question: echo.question,
       answer: body.answer ?? [],
@@ -162,7 +166,7 @@ export function createFrontend(options: FrontendOptions): Frontend {
     return encode(echo, { rcode, reasons: r !== undefined ? [r] : [] }, ctx);
   }
 
-  async function answer(echo: Echo, query: Message, ctx: QueryContext): Promise<Uint8Array> {
+  async function answer(echo: Echo, query: Message, ctx: QueryContext): Promise<Uint8Array | null> {
     const q = query.question[0];
     const dnssecOk = query.edns?.dnssecOk === true;
     const clientQuery: ClientQuery = {
@@ -181,6 +185,13 @@ export function createFrontend(options: FrontendOptions): Frontend {
       // The port never rejects for expected failures, so this is a bug downstream: say so, keep serving.
       logger.error(`resolve threw for ${describe(echo)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return refuse(echo, Rcode.SERVFAIL, ctx, reason(EdeCode.OTHER, `internal error: ${errorText(e)}`));
+    }
+    if (outcome.drop === true) {
+      logger.debug(`dropped by policy: ${describe(echo)} from ${ctx.client.address}`);
+      return null;
+    }
+    if (outcome.truncate === true && ctx.transport === 'udp') {
+      return encode(echo, { rcode: outcome.rcode, tc: true, reasons: outcome.reasons }, ctx);
     }
     return encode(
       echo,
@@ -217,6 +228,9 @@ export function createFrontend(options: FrontendOptions): Frontend {
       question: m.question,
       ...(m.edns !== undefined ? { edns: m.edns } : {}),
     };
+    if (options.isAllowed !== undefined && !options.isAllowed(ctx.client.address)) {
+      return refuse(echo, Rcode.REFUSED, ctx, reason(EdeCode.PROHIBITED, `client ${ctx.client.address} is not in this resolver's allow list`));
+    }
     if (m.edns !== undefined && m.edns.version > 0) return refuse(echo, Rcode.BADVERS, ctx);
     if (m.opcode !== Opcode.QUERY) {
       return refuse(echo, Rcode.NOTIMP, ctx, reason(EdeCode.NOT_SUPPORTED, `opcode ${m.opcode} is not supported`));
