@@ -1,0 +1,207 @@
+// Turns one upstream response into what it means for the question asked of zone `zone`: an answer
+// (possibly through CNAME/DNAME links), a referral to a zone cut below, or lameness. Bailiwick
+// first: any record whose owner is not at or below the zone the server was asked as is dropped,
+// whatever section it is in, so no later step (or the cache) ever sees it.
+import { Rcode, RRType, rcodeToString } from '../wire/constants.ts';
+import { Name } from '../wire/name.ts';
+import { rdataCodecFor } from '../wire/rdata/index.ts';
+import { groupRRsets } from '../wire/rrset.ts';
+import type { Message, Question, RR, RRset } from '../wire/types.ts';
+import { rdataName } from './rdata-views.ts';
+
+export interface AliasLink {
+  readonly from: Name;
+  readonly to: Name;
+  /** The CNAME RRset, or the DNAME RRset. */
+  readonly set: RRset;
+  /** The CNAME synthesized from a DNAME (RFC 6672 §3.1); absent for plain CNAME links. */
+  readonly synthesized?: RRset;
+}
+
+export type AnswerEnd =
+  | { readonly kind: 'data'; readonly name: Name; readonly rrsets: readonly RRset[] }
+  | { readonly kind: 'nxdomain'; readonly name: Name; readonly authority: readonly RRset[] }
+  | { readonly kind: 'nodata'; readonly name: Name; readonly authority: readonly RRset[] }
+  /** The chain leads to a name this response does not answer: resolve it next. */
+  | { readonly kind: 'continue'; readonly name: Name };
+
+export interface AnswerShape {
+  readonly links: readonly AliasLink[];
+  readonly end: AnswerEnd;
+}
+
+export type Classified =
+  | { readonly kind: 'answer'; readonly authoritative: boolean; readonly answer: AnswerShape; readonly dropped: number }
+  | {
+      readonly kind: 'referral';
+      readonly child: Name;
+      readonly ns: RRset;
+      readonly glue: readonly RRset[];
+      readonly ds: RRset | undefined;
+      /** NSEC/NSEC3 (with RRSIGs) of the referral: the proof that there is no DS. */
+      readonly proofs: readonly RRset[];
+      readonly dropped: number;
+    }
+  /** `rcode` is set when the server answered with an error RCODE (relaxed minimisation retries those). */
+  | { readonly kind: 'lame'; readonly why: string; readonly rcode?: number };
+
+export interface ClassifyOptions {
+  /** The zone the server was asked as: the bailiwick. */
+  readonly zone: Name;
+  readonly question: Question;
+  /** Forwarders answer recursively: no AA, no referrals. */
+  readonly forwarding: boolean;
+  /** Alias links followed inside one response before giving up (the caller enforces the real limit). */
+  readonly maxLinks: number;
+}
+
+const NEGATIVE_PROOF_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.NSEC, RRType.NSEC3]);
+
+function sameQuestion(a: Question, b: Question): boolean {
+  return a.type === b.type && a.class === b.class && a.name.equals(b.name);
+}
+
+function find(sets: readonly RRset[], name: Name, type: number): RRset | undefined {
+  return sets.find((s) => s.type === type && s.name.equals(name));
+}
+
+/** The RFC 6672 §2.2 substitution: `name` with the DNAME owner suffix replaced by its target. */
+export function substituteDname(name: Name, owner: Name, target: Name): Name | undefined {
+  const keep = name.labels.slice(0, name.labelCount - owner.labelCount);
+  const r = Name.fromLabels([...keep, ...target.labels]);
+  return r.ok ? r.name : undefined;
+}
+
+function aliasTarget(set: RRset): Name | undefined {
+  const first = set.rdata[0];
+  return first === undefined ? undefined : rdataName(set.type, first);
+}
+
+type Walk = { ok: true; links: AliasLink[]; name: Name; data: RRset[] } | { ok: false; why: string };
+
+/** Follows CNAME and DNAME links from the question name through the answer section. */
+function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number): Walk {
+  const links: AliasLink[] = [];
+  const seen = new Set<string>([question.name.key]);
+  let name = question.name;
+  for (;;) {
+    if (question.type === RRType.ANY) {
+      const all = sets.filter((s) => s.name.equals(name) && s.type !== RRType.RRSIG);
+      if (all.length > 0) return { ok: true, links, name, data: all };
+    }
+    const data = find(sets, name, question.type);
+    if (data !== undefined) return { ok: true, links, name, data: [data] };
+    if (links.length >= maxLinks) break;
+    let next: AliasLink | undefined;
+    // A DNAME above the name wins over a CNAME the server may have synthesized for it: we
+    // synthesize our own, check theirs against it (checkSynthesis), and keep the signed DNAME.
+    if (question.type !== RRType.DNAME) {
+      const current = name;
+      const dname = sets.find((s) => s.type === RRType.DNAME && current.labelCount > s.name.labelCount && current.isSubdomainOf(s.name));
+      if (dname !== undefined) {
+        const target = aliasTarget(dname);
+        if (target === undefined) return { ok: false, why: `undecodable DNAME at ${dname.name}` };
+        const to = substituteDname(name, dname.name, target);
+        if (to === undefined) return { ok: false, why: `DNAME at ${dname.name} makes ${name} too long` };
+        const synthesized: RRset = {
+          name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: [to.toWire()], sigs: [],
+        };
+        next = { from: name, to, set: dname, synthesized };
+      }
+    }
+    const cname = next !== undefined || question.type === RRType.CNAME ? undefined : find(sets, name, RRType.CNAME);
+    if (cname !== undefined) {
+      const to = aliasTarget(cname);
+      if (to === undefined) return { ok: false, why: `undecodable CNAME at ${name}` };
+      next = { from: name, to, set: cname };
+    }
+    if (next === undefined) break;
+    links.push(next);
+    name = next.to;
+    if (seen.has(name.key)) break; // a loop: the caller reports it with the name
+    seen.add(name.key);
+  }
+  return { ok: true, links, name, data: [] };
+}
+
+/** A supplied CNAME must agree with what the DNAME says (RFC 6672 §3.1 lets us check). */
+function checkSynthesis(sets: readonly RRset[], links: readonly AliasLink[]): string | undefined {
+  for (const l of links) {
+    if (l.synthesized === undefined) continue;
+    const supplied = find(sets, l.from, RRType.CNAME);
+    if (supplied === undefined) continue;
+    const t = aliasTarget(supplied);
+    if (t === undefined || !t.equals(l.to)) return `CNAME at ${l.from} does not match DNAME ${l.set.name} (expected ${l.to}, got ${t ?? 'nothing'})`;
+  }
+  return undefined;
+}
+
+export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
+  const q0 = msg.question[0];
+  if (msg.question.length !== 1 || q0 === undefined || !sameQuestion(q0, o.question)) return { kind: 'lame', why: 'question mismatch' };
+  if (msg.rcode !== Rcode.NOERROR && msg.rcode !== Rcode.NXDOMAIN) {
+    return { kind: 'lame', why: rcodeToString(msg.rcode).toLowerCase(), rcode: msg.rcode };
+  }
+  let dropped = 0;
+  // Out of bailiwick, or RDATA that does not decode for its type (a 3-octet A): scrubbed.
+  const inZone = (rr: RR): boolean => {
+    if (rr.name.isSubdomainOf(o.zone) && rdataCodecFor(rr.type)?.decode(rr.rdata).ok !== false) return true;
+    dropped++;
+    return false;
+  };
+  const answerSets = groupRRsets(msg.answer.filter(inZone));
+  const authSets = groupRRsets(msg.authority.filter(inZone));
+  const additionalSets = groupRRsets(msg.additional.filter(inZone));
+  const authoritative = msg.flags.aa || o.forwarding;
+  const negativeAuthority = authSets.filter((s) => NEGATIVE_PROOF_TYPES.has(s.type));
+  const hasSoa = authSets.some((s) => s.type === RRType.SOA);
+
+  const walk = walkAnswer(answerSets, o.question, o.maxLinks);
+  if (!walk.ok) return { kind: 'lame', why: walk.why };
+  const mismatch = checkSynthesis(answerSets, walk.links);
+  if (mismatch !== undefined) return { kind: 'lame', why: mismatch };
+
+  // RA=1 without AA: a recursive resolver answered in the authority's place (lame delegation).
+  const recursiveLame = !authoritative && msg.flags.ra;
+  if (walk.data.length > 0 || walk.links.length > 0) {
+    // Without AA the data is still the server's answer, as Unbound takes it, but it is cached at
+    // a lower trust rank (Trust.ANSWER) than authoritative data.
+    if (recursiveLame) return { kind: 'lame', why: 'non-authoritative answer' };
+    const name = walk.name;
+    let end: AnswerEnd;
+    if (walk.data.length > 0) end = { kind: 'data', name, rrsets: walk.data };
+    else if (!name.isSubdomainOf(o.zone)) end = { kind: 'continue', name };
+    else if (msg.rcode === Rcode.NXDOMAIN) end = { kind: 'nxdomain', name, authority: negativeAuthority };
+    else if (hasSoa) end = { kind: 'nodata', name, authority: negativeAuthority };
+    else end = { kind: 'continue', name };
+    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: walk.links, end }, dropped };
+  }
+
+  const qname = o.question.name;
+  if (msg.rcode === Rcode.NXDOMAIN) {
+    if (!authoritative && (!hasSoa || recursiveLame)) return { kind: 'lame', why: 'non-authoritative NXDOMAIN' };
+    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: [], end: { kind: 'nxdomain', name: qname, authority: negativeAuthority } }, dropped };
+  }
+
+  const nsSets = authSets.filter((s) => s.type === RRType.NS);
+  if (!o.forwarding) {
+    // A referral must go down: below the zone asked, and toward the name asked.
+    const down = nsSets.find((s) => s.name.labelCount > o.zone.labelCount && qname.isSubdomainOf(s.name));
+    if (down !== undefined && !(msg.flags.aa && hasSoa)) {
+      const targets = new Set<string>();
+      for (const r of down.rdata) {
+        const n = rdataName(RRType.NS, r);
+        if (n !== undefined) targets.add(n.key);
+      }
+      const glue = additionalSets.filter((s) => (s.type === RRType.A || s.type === RRType.AAAA) && targets.has(s.name.key));
+      const ds = authSets.find((s) => s.type === RRType.DS && s.name.equals(down.name));
+      const proofs = authSets.filter((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3);
+      return { kind: 'referral', child: down.name, ns: down, glue, ds, proofs, dropped };
+    }
+  }
+  if (authoritative || (hasSoa && !recursiveLame)) {
+    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: [], end: { kind: 'nodata', name: qname, authority: negativeAuthority } }, dropped };
+  }
+  if (nsSets.length > 0) return { kind: 'lame', why: `referral that does not go down (to ${nsSets[0].name})` };
+  return { kind: 'lame', why: 'non-authoritative answer without referral' };
+}

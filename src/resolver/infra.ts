@@ -1,0 +1,123 @@
+// What we know about each upstream server address (keyed by address and port): smoothed RTT,
+// the current retransmission timeout with exponential back-off, and whether it was recently
+// lame for a zone or unreachable. Bounded by entry count; forgets the least recently used.
+import { LRUCache } from 'lru-cache';
+import type { Name } from '../wire/name.ts';
+import type { Clock, RandomSource } from './clock.ts';
+import { serverKey, type ServerAddress } from './transport.ts';
+
+const MAX_INFRA_ENTRIES = 10_000;
+/** Servers we have never heard from rank as if this slow (Unbound's UNKNOWN_SERVER_NICENESS). */
+export const UNKNOWN_RTT_MS = 376;
+/** RFC 6298-style smoothing: srtt ← 7/8·srtt + 1/8·sample. */
+const SRTT_WEIGHT = 0.875;
+/** The timeout doubles per consecutive timeout, up to this multiple of the base timeout. */
+const MAX_BACKOFF_FACTOR = 8;
+/** Consecutive timeouts after which the address is considered unreachable for a while. */
+const TIMEOUTS_UNTIL_UNREACHABLE = 3;
+export const UNREACHABLE_HOLD_MS = 60_000;
+/** How long a server that was lame for a zone is skipped for that zone. */
+export const LAME_HOLD_MS = 300_000;
+/** Exploration: how often a server other than the fastest is picked, so RTTs stay current. */
+export const EXPLORATION_RATE = 0.05;
+
+interface InfraEntry {
+  srttMs: number;
+  known: boolean;
+  consecutiveTimeouts: number;
+  unreachableUntil: number;
+  /** zone key → [held until, why] */
+  readonly lame: Map<string, { until: number; why: string }>;
+}
+
+export type Usability = { usable: true } | { usable: false; why: string };
+
+export class InfraCache {
+  readonly #lru = new LRUCache<string, InfraEntry>({ max: MAX_INFRA_ENTRIES });
+  readonly #clock: Clock;
+  readonly #baseTimeoutMs: number;
+
+  constructor(clock: Clock, baseTimeoutMs: number) {
+    this.#clock = clock;
+    this.#baseTimeoutMs = baseTimeoutMs;
+  }
+
+  #entry(s: ServerAddress): InfraEntry {
+    const k = serverKey(s);
+    let e = this.#lru.get(k);
+    if (e === undefined) {
+      e = { srttMs: UNKNOWN_RTT_MS, known: false, consecutiveTimeouts: 0, unreachableUntil: 0, lame: new Map() };
+      this.#lru.set(k, e);
+    }
+    return e;
+  }
+
+  srtt(s: ServerAddress): number {
+    return this.#lru.get(serverKey(s))?.srttMs ?? UNKNOWN_RTT_MS;
+  }
+
+  /** The timeout for the next query to `s`: the base, doubled per consecutive timeout. */
+  timeoutFor(s: ServerAddress): number {
+    const n = this.#lru.get(serverKey(s))?.consecutiveTimeouts ?? 0;
+    return this.#baseTimeoutMs * Math.min(MAX_BACKOFF_FACTOR, 2 ** n);
+  }
+
+  recordRtt(s: ServerAddress, rttMs: number): void {
+    const e = this.#entry(s);
+    e.srttMs = e.known ? SRTT_WEIGHT * e.srttMs + (1 - SRTT_WEIGHT) * rttMs : rttMs;
+    e.known = true;
+    e.consecutiveTimeouts = 0;
+    e.unreachableUntil = 0;
+  }
+
+  recordTimeout(s: ServerAddress, timeoutMs: number): void {
+    const e = this.#entry(s);
+    e.consecutiveTimeouts++;
+    // A timeout says the server is at least this slow: rank it accordingly.
+    e.srttMs = Math.max(e.srttMs, timeoutMs);
+    if (e.consecutiveTimeouts >= TIMEOUTS_UNTIL_UNREACHABLE) e.unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
+  }
+
+  recordUnreachable(s: ServerAddress): void {
+    this.#entry(s).unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
+  }
+
+  recordLame(s: ServerAddress, zone: Name, why: string): void {
+    this.#entry(s).lame.set(zone.key, { until: this.#clock.now() + LAME_HOLD_MS, why });
+  }
+
+  usability(s: ServerAddress, zone: Name): Usability {
+    const e = this.#lru.get(serverKey(s));
+    if (e === undefined) return { usable: true };
+    const now = this.#clock.now();
+    if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable' };
+    const l = e.lame.get(zone.key);
+    if (l !== undefined) {
+      if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})` };
+      e.lame.delete(zone.key);
+    }
+    return { usable: true };
+  }
+}
+
+/**
+ * Picks the server to ask next: usually the lowest smoothed RTT, sometimes (EXPLORATION_RATE) a
+ * random other one so a server that was slow once gets measured again. Ties keep list order, so
+ * with equal RTTs the choice is deterministic.
+ */
+export function chooseServer(candidates: readonly ServerAddress[], infra: InfraCache, random: RandomSource): ServerAddress | undefined {
+  if (candidates.length === 0) return undefined;
+  if (candidates.length > 1 && random() < EXPLORATION_RATE) {
+    return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+  }
+  let best = candidates[0];
+  let bestRtt = infra.srtt(best);
+  for (const c of candidates) {
+    const r = infra.srtt(c);
+    if (r < bestRtt) {
+      best = c;
+      bestRtt = r;
+    }
+  }
+  return best;
+}

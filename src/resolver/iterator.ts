@@ -1,0 +1,559 @@
+// The resolution state machine: from the closest known zone cut (cache, stub or forward zone,
+// primed root, hints) down referrals to an authoritative answer, chasing CNAME/DNAME links across
+// zones, with QNAME minimisation and every step recorded for the validator. All I/O goes through
+// the injected transport; time through the injected clock.
+import { isIP } from 'node:net';
+import { EdeCode, reason, type Reason } from '../wire/ede.ts';
+import { Rcode, RRClass, RRType } from '../wire/constants.ts';
+import { Name } from '../wire/name.ts';
+import { groupRRsets } from '../wire/rrset.ts';
+import type { Message, Question, RR, RRset } from '../wire/types.ts';
+import { Budget } from './budget.ts';
+import { MIN_ANSWER_RANK, Trust, type RRsetCache, type TrustRank } from './cache.ts';
+import { classifyResponse, substituteDname, type AliasLink, type AnswerShape, type Classified } from './classify.ts';
+import type { Clock, RandomSource } from './clock.ts';
+import { chooseServer, type InfraCache } from './infra.ts';
+import { MINIMISED_QTYPE, nextMinimisedLabelCount } from './minimise.ts';
+import type { ResolverOptions, ZoneServers } from './options.ts';
+import { addressText, rdataName, soaRdata } from './rdata-views.ts';
+import type { AnswerStep, Resolution } from './resolution.ts';
+import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
+
+export interface ResolverLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface IteratorDeps {
+  readonly options: ResolverOptions;
+  readonly transport: UpstreamTransport;
+  readonly clock: Clock;
+  readonly cache: RRsetCache;
+  readonly infra: InfraCache;
+  readonly random: RandomSource;
+  readonly log: ResolverLogger;
+}
+
+/** State shared by one client query and all the sub-queries it causes. */
+export interface QueryContext {
+  readonly budget: Budget;
+  /** Sub-queries (name/type) being resolved: a second request for one is a loop. */
+  readonly inProgress: Set<string>;
+}
+
+interface NsServer {
+  readonly name: Name;
+  readonly addresses: ServerAddress[];
+}
+
+/** A zone and how to reach it. */
+interface ZoneCut {
+  readonly zone: Name;
+  readonly kind: 'iterate' | 'stub' | 'forward' | 'hints';
+  /** Fixed addresses (stub, forward) and the addresses of NS names known so far. */
+  readonly servers: readonly NsServer[];
+}
+
+type ZoneReply =
+  | { ok: true; classified: Exclude<Classified, { kind: 'lame' }>; server: ServerAddress; message: Message }
+  | { ok: false; minimisationFailed: true }
+  | { ok: false; minimisationFailed: false; reasons: Reason[] };
+
+type IterateResult =
+  | { ok: true; zone: Name; server: ServerAddress; shape: AnswerShape; rank: TrustRank; steps: AnswerStep[] }
+  | { ok: false; reasons: Reason[]; steps: AnswerStep[] };
+
+interface CachedShape {
+  readonly shape: AnswerShape;
+  readonly zone: Name;
+}
+
+const ROOT_NS_QUESTION: Question = { name: Name.root, type: RRType.NS, class: RRClass.IN };
+
+function questionText(q: Question): string {
+  return `${q.name} ${q.type === RRType.A ? 'A' : `type ${q.type}`}`;
+}
+
+export class Iterator {
+  readonly #d: IteratorDeps;
+  #priming: Promise<void> | undefined;
+
+  constructor(deps: IteratorDeps) {
+    this.#d = deps;
+  }
+
+  newContext(): QueryContext {
+    return { budget: new Budget(this.#d.options.limits, this.#d.clock), inProgress: new Set() };
+  }
+
+  // ---- the CNAME/DNAME chain and the cache --------------------------------------------------
+
+  /** Resolves a question to its final answer; `cacheOnly` never sends a query (RD=0). */
+  async resolveName(question: Question, ctx: QueryContext, cacheOnly: boolean): Promise<Resolution> {
+    const limits = this.#d.options.limits;
+    const answer: RRset[] = [];
+    const steps: AnswerStep[] = [];
+    const seen = new Set<string>([question.name.key]);
+    let links = 0;
+    let allFromCache = true;
+    let name = question.name;
+    const startQueries = ctx.budget.upstreamQueries;
+    const done = (rcode: number, authority: readonly RRset[], reasons: readonly Reason[] = []): Resolution => ({
+      question, rcode, answer: rcode === Rcode.SERVFAIL ? [] : answer, authority: rcode === Rcode.SERVFAIL ? [] : authority,
+      steps, reasons, fromCache: allFromCache, upstreamQueries: ctx.budget.upstreamQueries - startQueries,
+    });
+
+    for (;;) {
+      const q: Question = { name, type: question.type, class: question.class };
+      let shape: AnswerShape;
+      let zone: Name;
+      let server: ServerAddress | undefined;
+      const cached = this.#fromCache(q);
+      if (cached !== undefined) {
+        ({ shape, zone } = cached);
+      } else if (cacheOnly) {
+        if (answer.length === 0) return done(Rcode.REFUSED, [], [reason(EdeCode.NOT_AUTHORITATIVE, `${q.name} is not in the cache and recursion was not desired`)]);
+        return done(Rcode.NOERROR, []); // the part of the chain we have, as Unbound does
+      } else {
+        allFromCache = false;
+        const it = await this.#iterate(q, ctx);
+        steps.push(...it.steps);
+        if (!it.ok) return done(Rcode.SERVFAIL, [], it.reasons);
+        ({ zone, server } = it);
+        shape = this.#withCacheTtls(it.shape);
+        this.#store(q, shape, zone, it.rank);
+      }
+      const fromCache = server === undefined;
+      const base = { zone, fromCache, ...(server !== undefined ? { server } : {}) };
+      for (const link of shape.links) {
+        links++;
+        if (links > limits.maxCnameChain) {
+          return done(Rcode.SERVFAIL, [], [reason(EdeCode.OTHER, `CNAME chain longer than ${limits.maxCnameChain} links at ${link.from}`)]);
+        }
+        answer.push(link.set);
+        if (link.synthesized !== undefined) answer.push(link.synthesized);
+        steps.push({
+          ...base, kind: 'alias', question: { name: link.from, type: q.type, class: q.class }, answer: [link.set], authority: [],
+          synthesized: link.synthesized !== undefined ? [link.synthesized] : [],
+        });
+        if (seen.has(link.to.key)) return done(Rcode.SERVFAIL, [], [reason(EdeCode.OTHER, `CNAME loop at ${link.to}`)]);
+        seen.add(link.to.key);
+      }
+      const end = shape.end;
+      const endQuestion: Question = { name: end.name, type: q.type, class: q.class };
+      switch (end.kind) {
+        case 'data':
+          answer.push(...end.rrsets);
+          steps.push({ ...base, kind: 'answer', question: endQuestion, answer: end.rrsets, authority: [], synthesized: [] });
+          return done(Rcode.NOERROR, []);
+        case 'nxdomain':
+          steps.push({ ...base, kind: 'nxdomain', question: endQuestion, answer: [], authority: end.authority, synthesized: [] });
+          return done(Rcode.NXDOMAIN, end.authority);
+        case 'nodata':
+          steps.push({ ...base, kind: 'nodata', question: endQuestion, answer: [], authority: end.authority, synthesized: [] });
+          return done(Rcode.NOERROR, end.authority);
+        case 'continue':
+          name = end.name;
+          break;
+      }
+    }
+  }
+
+  /** What the cache says about `q`, in the same shape as an upstream answer. */
+  #fromCache(q: Question): CachedShape | undefined {
+    if (q.type === RRType.ANY) return undefined; // ANY is never assembled from cached sets
+    const cache = this.#d.cache;
+    const pos = cache.getRRset(q.name, q.type, q.class, MIN_ANSWER_RANK);
+    if (pos !== undefined) return { zone: pos.zone, shape: { links: [], end: { kind: 'data', name: q.name, rrsets: [pos.rrset] } } };
+    if (q.type !== RRType.CNAME) {
+      const c = cache.getRRset(q.name, RRType.CNAME, q.class, MIN_ANSWER_RANK);
+      const to = c?.rrset.rdata[0] !== undefined ? rdataName(RRType.CNAME, c.rrset.rdata[0]) : undefined;
+      if (c !== undefined && to !== undefined) {
+        return { zone: c.zone, shape: { links: [{ from: q.name, to, set: c.rrset }], end: { kind: 'continue', name: to } } };
+      }
+    }
+    if (q.type !== RRType.DNAME) {
+      for (let owner = q.name.parent(); ; owner = owner.parent()) {
+        const d = cache.getRRset(owner, RRType.DNAME, q.class, MIN_ANSWER_RANK);
+        const target = d?.rrset.rdata[0] !== undefined ? rdataName(RRType.DNAME, d.rrset.rdata[0]) : undefined;
+        if (d !== undefined && target !== undefined) {
+          const to = substituteDname(q.name, owner, target);
+          if (to === undefined) return undefined;
+          const synthesized: RRset = { name: q.name, type: RRType.CNAME, class: q.class, ttl: d.rrset.ttl, rdata: [to.toWire()], sigs: [] };
+          const link: AliasLink = { from: q.name, to, set: d.rrset, synthesized };
+          return { zone: d.zone, shape: { links: [link], end: { kind: 'continue', name: to } } };
+        }
+        if (owner.isRoot || q.name.isRoot) break;
+      }
+    }
+    const neg = cache.getNegative(q.name, q.type, q.class);
+    if (neg !== undefined) return { zone: neg.zone, shape: { links: [], end: { kind: neg.kind, name: q.name, authority: neg.authority } } };
+    return undefined;
+  }
+
+  /** RFC 2308 §5: the SOA of a denial is passed on with the negative TTL, not its own. */
+  #withCacheTtls(shape: AnswerShape): AnswerShape {
+    const end = shape.end;
+    if (end.kind === 'data') {
+      // Fresh data goes out with the TTL it is cached with (cache.minTtl/maxTtl applied).
+      const rrsets = end.rrsets.map((s) => ({ ...s, ttl: this.#d.cache.positiveTtl(s.ttl) }));
+      return { ...shape, end: { ...end, rrsets } };
+    }
+    if (end.kind !== 'nxdomain' && end.kind !== 'nodata') return shape;
+    const soa = end.authority.find((s) => s.type === RRType.SOA);
+    const rd = soa?.rdata[0] !== undefined ? soaRdata(soa.rdata[0]) : undefined;
+    if (soa === undefined || rd === undefined) return shape;
+    const ttl = this.#d.cache.negativeTtl(soa.ttl, rd.minimum);
+    return { ...shape, end: { ...end, authority: end.authority.map((s) => (s.ttl > ttl ? { ...s, ttl } : s)) } };
+  }
+
+  /** Caches an answer: alias sets, final data, and RFC 2308 denials (only with an SOA). */
+  #store(q: Question, shape: AnswerShape, zone: Name, rank: TrustRank): void {
+    const cache = this.#d.cache;
+    for (const l of shape.links) cache.putRRset(l.set, zone, rank);
+    const end = shape.end;
+    if (end.kind === 'data') {
+      if (q.type !== RRType.ANY) for (const s of end.rrsets) cache.putRRset(s, zone, rank);
+    } else if (end.kind === 'nxdomain' || end.kind === 'nodata') {
+      this.#storeNegative(end.kind, end.name, q, end.authority, zone, rank === Trust.AUTH_ANSWER ? Trust.AUTH_AUTHORITY : rank);
+    }
+  }
+
+  #storeNegative(kind: 'nxdomain' | 'nodata', name: Name, q: Question, authority: readonly RRset[], zone: Name, rank: TrustRank): void {
+    const soa = authority.find((s) => s.type === RRType.SOA);
+    const rd = soa?.rdata[0] !== undefined ? soaRdata(soa.rdata[0]) : undefined;
+    if (soa === undefined || rd === undefined) return; // RFC 2308 §5: no SOA, no negative caching
+    const ttl = this.#d.cache.negativeTtl(soa.ttl, rd.minimum);
+    this.#d.cache.putNegative(kind, name, q.type, q.class, authority, zone, rank, ttl);
+  }
+
+  // ---- iteration: zone cuts and referrals ---------------------------------------------------
+
+  async #iterate(question: Question, ctx: QueryContext): Promise<IterateResult> {
+    const opts = this.#d.options;
+    const steps: AnswerStep[] = [];
+    let cut = await this.#findCut(question, ctx);
+    let minimise = opts.qnameMinimisation && cut.kind !== 'forward';
+    let known = cut.zone;
+    let minimiseCount = 0;
+    let referrals = 0;
+    const qname = question.name;
+    for (;;) {
+      let ask = question;
+      let minimised = false;
+      if (minimise) {
+        const labels = nextMinimisedLabelCount(qname.labelCount, known.labelCount, minimiseCount);
+        if (labels < qname.labelCount) {
+          ask = { name: qname.suffix(labels), type: MINIMISED_QTYPE, class: question.class };
+          minimised = true;
+        }
+      }
+      const reply = await this.#queryZone(cut, ask, ctx, minimised);
+      if (!reply.ok) {
+        if (reply.minimisationFailed) {
+          // RFC 9156 relaxed mode: a server that errs on the minimised name gets the full one.
+          this.#d.log.debug(`minimised query ${questionText(ask)} failed at ${cut.zone}; retrying with the full name`);
+          minimise = false;
+          continue;
+        }
+        return { ok: false, reasons: reply.reasons, steps };
+      }
+      const c = reply.classified;
+      if (c.kind === 'referral') {
+        referrals++;
+        const r = ctx.budget.checkReferralDepth(referrals, qname.toString());
+        if (r !== undefined) return { ok: false, reasons: [r], steps };
+        this.#storeReferral(c, cut.zone);
+        steps.push({
+          kind: 'referral', zone: cut.zone, child: c.child, question: ask, answer: [],
+          authority: [c.ns, ...(c.ds !== undefined ? [c.ds] : []), ...c.proofs], synthesized: [], server: reply.server, fromCache: false,
+        });
+        if (question.type === RRType.DS && c.child.equals(qname)) {
+          // The parent holds the DS: a referral to the name itself carries the DS or its denial.
+          const end = c.ds !== undefined
+            ? { kind: 'data' as const, name: qname, rrsets: [c.ds] }
+            : { kind: 'nodata' as const, name: qname, authority: c.proofs };
+          return { ok: true, zone: cut.zone, server: reply.server, shape: { links: [], end }, rank: Trust.AUTH_AUTHORITY, steps };
+        }
+        cut = this.#cutFromReferral(c);
+        known = c.child;
+        continue;
+      }
+      const shape = c.answer;
+      if (minimised) {
+        if (shape.links.length === 0 && shape.end.kind === 'nxdomain') {
+          // RFC 8020: nothing exists below a name that does not exist.
+          this.#storeNegative('nxdomain', ask.name, ask, shape.end.authority, cut.zone, c.authoritative ? Trust.AUTH_AUTHORITY : Trust.ANSWER);
+          const end = { kind: 'nxdomain' as const, name: ask.name, authority: shape.end.authority };
+          return { ok: true, zone: cut.zone, server: reply.server, shape: { links: [], end }, rank: Trust.AUTH_AUTHORITY, steps };
+        }
+        known = ask.name; // no zone cut at this label: reveal one more
+        minimiseCount++;
+        continue;
+      }
+      return { ok: true, zone: cut.zone, server: reply.server, shape, rank: c.authoritative ? Trust.AUTH_ANSWER : Trust.ANSWER, steps };
+    }
+  }
+
+  #storeReferral(c: Extract<Classified, { kind: 'referral' }>, parent: Name): void {
+    const cache = this.#d.cache;
+    cache.putRRset(c.ns, parent, Trust.AUTHORITY);
+    for (const g of c.glue) cache.putRRset(g, parent, Trust.ADDITIONAL);
+    if (c.ds !== undefined) cache.putRRset(c.ds, parent, Trust.AUTH_AUTHORITY);
+  }
+
+  #familyAllowed(address: string): boolean {
+    const f = isIP(address);
+    return (f === 4 && this.#d.options.doIp4) || (f === 6 && this.#d.options.doIp6);
+  }
+
+  /** Addresses of `name` from `extra` (glue of this response) and the cache (any rank). */
+  #knownAddresses(name: Name, extra: readonly RRset[]): ServerAddress[] {
+    const out: ServerAddress[] = [];
+    const seen = new Set<string>();
+    const add = (set: RRset | undefined) => {
+      if (set === undefined) return;
+      for (const r of set.rdata) {
+        const a = addressText(set.type, r);
+        if (a === undefined || !this.#familyAllowed(a) || seen.has(a)) continue;
+        seen.add(a);
+        out.push({ address: a, port: this.#d.options.upstreamPort });
+      }
+    };
+    for (const type of [RRType.A, RRType.AAAA]) {
+      for (const g of extra) if (g.type === type && g.name.equals(name)) add(g);
+      add(this.#d.cache.getRRset(name, type, RRClass.IN)?.rrset);
+    }
+    return out;
+  }
+
+  #nsServers(ns: RRset, glue: readonly RRset[]): NsServer[] {
+    const out: NsServer[] = [];
+    for (const r of ns.rdata) {
+      const name = rdataName(RRType.NS, r);
+      if (name !== undefined) out.push({ name, addresses: this.#knownAddresses(name, glue) });
+    }
+    return out;
+  }
+
+  #cutFromReferral(c: Extract<Classified, { kind: 'referral' }>): ZoneCut {
+    return { zone: c.child, kind: 'iterate', servers: this.#nsServers(c.ns, c.glue) };
+  }
+
+  #fixedCut(z: ZoneServers, kind: 'stub' | 'forward'): ZoneCut {
+    return { zone: z.zone, kind, servers: [{ name: z.zone, addresses: [...z.addresses] }] };
+  }
+
+  #hintsCut(): ZoneCut {
+    const hints = this.#d.options.rootHints;
+    const ns = groupRRsets(hints.filter((r: RR) => r.type === RRType.NS && r.name.isRoot))[0];
+    const glue = groupRRsets(hints.filter((r: RR) => r.type === RRType.A || r.type === RRType.AAAA));
+    return { zone: Name.root, kind: 'hints', servers: ns === undefined ? [] : this.#nsServers(ns, glue) };
+  }
+
+  /** The deepest zone we know how to reach for `question` (DS lives in the parent zone). */
+  async #findCut(question: Question, ctx: QueryContext): Promise<ZoneCut> {
+    const opts = this.#d.options;
+    const start = question.type === RRType.DS && !question.name.isRoot ? question.name.parent() : question.name;
+    for (let n = start; ; n = n.parent()) {
+      const fwd = opts.forwardZones.find((z) => z.zone.equals(n));
+      if (fwd !== undefined) return this.#fixedCut(fwd, 'forward');
+      const stub = opts.stubZones.find((z) => z.zone.equals(n));
+      if (stub !== undefined) return this.#fixedCut(stub, 'stub');
+      const ns = this.#d.cache.getRRset(n, RRType.NS, RRClass.IN);
+      if (ns !== undefined && !n.isRoot) {
+        const servers = this.#nsServers(ns.rrset, []);
+        // Every NS name inside the zone and no address known: only the parent can tell us (its
+        // referral carries the glue), so start there instead of looping on ourselves.
+        const selfReferential = servers.every((s) => s.addresses.length === 0 && s.name.isSubdomainOf(n));
+        if (!selfReferential) return { zone: n, kind: 'iterate', servers };
+      }
+      if (n.isRoot) break;
+    }
+    return this.#rootCut(ctx);
+  }
+
+  async #rootCut(ctx: QueryContext): Promise<ZoneCut> {
+    let ns = this.#d.cache.getRRset(Name.root, RRType.NS, RRClass.IN);
+    if (ns === undefined && this.#d.options.priming) {
+      // One priming exchange serves every query that needs it meanwhile.
+      this.#priming ??= this.#prime(ctx).finally(() => {
+        this.#priming = undefined;
+      });
+      await this.#priming;
+      ns = this.#d.cache.getRRset(Name.root, RRType.NS, RRClass.IN);
+    }
+    if (ns !== undefined) {
+      const servers = this.#nsServers(ns.rrset, []);
+      // Without any root server address we could not even look one up: fall back to the hints.
+      if (servers.some((s) => s.addresses.length > 0)) return { zone: Name.root, kind: 'iterate', servers };
+    }
+    return this.#hintsCut();
+  }
+
+  /** RFC 8109: ask a hint server for ". NS" and cache the answer and its addresses. */
+  async #prime(ctx: QueryContext): Promise<void> {
+    const reply = await this.#queryZone(this.#hintsCut(), ROOT_NS_QUESTION, ctx, false);
+    if (!reply.ok || reply.classified.kind !== 'answer') {
+      this.#d.log.warn('priming the root failed; using the root hints as they are');
+      return;
+    }
+    const end = reply.classified.answer.end;
+    if (end.kind !== 'data' || !reply.classified.authoritative) {
+      this.#d.log.warn('priming answer held no authoritative root NS set; using the root hints as they are');
+      return;
+    }
+    const ns = end.rrsets[0];
+    this.#d.cache.putRRset(ns, Name.root, Trust.AUTH_ANSWER);
+    const targets = new Set<string>();
+    for (const r of ns.rdata) {
+      const n = rdataName(RRType.NS, r);
+      if (n !== undefined) targets.add(n.key);
+    }
+    for (const s of groupRRsets(reply.message.additional)) {
+      if ((s.type === RRType.A || s.type === RRType.AAAA) && targets.has(s.name.key)) this.#d.cache.putRRset(s, Name.root, Trust.ADDITIONAL);
+    }
+  }
+
+  // ---- asking the servers of one zone -------------------------------------------------------
+
+  /**
+   * Asks the servers of `cut` until one gives a usable answer or referral. NS names without an
+   * address are looked up only when every known address has failed, one at a time, at most
+   * maxNsNamesPerDelegation of them (NXNSAttack).
+   */
+  async #queryZone(cut: ZoneCut, ask: Question, ctx: QueryContext, minimised: boolean): Promise<ZoneReply> {
+    const d = this.#d;
+    const opts = d.options;
+    const forwarding = cut.kind === 'forward';
+    const tried = new Set<string>();
+    const failures: string[] = [];
+    const networkErrors: string[] = [];
+    const addresses: ServerAddress[] = [];
+    const known = new Set<string>();
+    const addAddresses = (list: readonly ServerAddress[]) => {
+      for (const a of list) {
+        const k = serverKey(a);
+        if (!known.has(k) && this.#familyAllowed(a.address)) {
+          known.add(k);
+          addresses.push(a);
+        }
+      }
+    };
+    for (const s of cut.servers) addAddresses(s.addresses);
+    const lookups: { name: Name; type: number }[] = [];
+    for (const s of cut.servers) {
+      if (s.addresses.length > 0 || cut.kind === 'stub' || forwarding) continue;
+      if (opts.doIp4) lookups.push({ name: s.name, type: RRType.A });
+      if (opts.doIp6) lookups.push({ name: s.name, type: RRType.AAAA });
+    }
+    const namesLookedUp = new Set<string>();
+    const describe = (s: ServerAddress) => describeServer(s, opts.upstreamPort);
+    const fail = (extra?: Reason): ZoneReply => {
+      if (extra !== undefined) return { ok: false, minimisationFailed: false, reasons: [extra] };
+      const detail = failures.length > 0 ? failures.join(', ') : 'no usable server address';
+      const reasons = [reason(EdeCode.NO_REACHABLE_AUTHORITY, `no reachable authority for ${cut.zone}: ${detail}`)];
+      if (networkErrors.length > 0) reasons.push(reason(EdeCode.NETWORK_ERROR, `network error reaching ${cut.zone}: ${networkErrors.join(', ')}`));
+      return { ok: false, minimisationFailed: false, reasons };
+    };
+    const noted = new Set<string>();
+
+    for (;;) {
+      if (ctx.budget.failure !== undefined) return fail(ctx.budget.failure);
+      const candidates: ServerAddress[] = [];
+      for (const a of addresses) {
+        const k = serverKey(a);
+        if (tried.has(k)) continue;
+        const u = d.infra.usability(a, cut.zone);
+        if (u.usable) candidates.push(a);
+        else if (!noted.has(k)) {
+          noted.add(k);
+          failures.push(`${describe(a)} ${u.why}`);
+        }
+      }
+      const server = chooseServer(candidates, d.infra, d.random);
+      if (server === undefined) {
+        const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
+        if (more === undefined) return fail(ctx.budget.failure);
+        addAddresses(more);
+        continue;
+      }
+      tried.add(serverKey(server));
+      const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
+      if (spent !== undefined) return fail(spent);
+      const timeoutMs = Math.max(1, Math.min(d.infra.timeoutFor(server), ctx.budget.remainingMs()));
+      d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);
+      const r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: false, timeoutMs });
+      if (!r.ok) {
+        if (r.kind === 'timeout') {
+          d.infra.recordTimeout(server, timeoutMs);
+          failures.push(`${describe(server)} timed out`);
+        } else if (r.kind === 'network') {
+          d.infra.recordUnreachable(server);
+          failures.push(`${describe(server)} unreachable`);
+          networkErrors.push(`${describe(server)}: ${r.detail}`);
+        } else {
+          failures.push(`${describe(server)} sent ${r.kind === 'malformed' ? 'a malformed' : 'a mismatched'} answer`);
+        }
+        continue;
+      }
+      d.infra.recordRtt(server, r.rttMs);
+      const c = classifyResponse(r.message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
+      if (c.kind === 'lame') {
+        if (minimised && (c.rcode !== undefined || c.why.startsWith('non-authoritative'))) return { ok: false, minimisationFailed: true };
+        d.infra.recordLame(server, cut.zone, c.why);
+        failures.push(`${describe(server)} ${c.why}`);
+        continue;
+      }
+      if (c.dropped > 0) d.log.debug(`dropped ${c.dropped} out-of-bailiwick record(s) from ${describe(server)} for ${cut.zone}`);
+      return { ok: true, classified: c, server, message: r.message };
+    }
+  }
+
+  /** Looks up the next NS name's addresses; undefined when there is nothing left to try. */
+  async #lookupNextNs(lookups: { name: Name; type: number }[], namesLookedUp: Set<string>, ctx: QueryContext, failures: string[]): Promise<ServerAddress[] | undefined> {
+    const limit = this.#d.options.limits.maxNsNamesPerDelegation;
+    for (;;) {
+      const next = lookups.shift();
+      if (next === undefined) return undefined;
+      if (!namesLookedUp.has(next.name.key)) {
+        if (namesLookedUp.size >= limit) {
+          failures.push(`NS names beyond the first ${limit} not looked up`);
+          lookups.length = 0;
+          return undefined;
+        }
+        namesLookedUp.add(next.name.key);
+      }
+      const found = await this.#resolveAddresses(next.name, next.type, ctx);
+      if (found.length > 0) return found;
+      if (ctx.budget.failure !== undefined) return undefined;
+      failures.push(`${next.name} has no ${next.type === RRType.A ? 'IPv4' : 'IPv6'} address`);
+    }
+  }
+
+  /** A sub-query for a name server's addresses. */
+  async #resolveAddresses(name: Name, type: number, ctx: QueryContext): Promise<ServerAddress[]> {
+    const key = `${name.key}/${type}`;
+    if (ctx.inProgress.has(key)) return [];
+    const entered = ctx.budget.enterSubquery(name.toString());
+    if (entered !== undefined) return [];
+    ctx.inProgress.add(key);
+    let res: Resolution;
+    try {
+      res = await this.resolveName({ name, type, class: RRClass.IN }, ctx, false);
+    } finally {
+      ctx.inProgress.delete(key);
+      ctx.budget.leaveSubquery();
+    }
+    const out: ServerAddress[] = [];
+    for (const set of res.answer) {
+      if (set.type !== type) continue;
+      for (const r of set.rdata) {
+        const a = addressText(type, r);
+        if (a !== undefined && this.#familyAllowed(a)) out.push({ address: a, port: this.#d.options.upstreamPort });
+      }
+    }
+    return out;
+  }
+}

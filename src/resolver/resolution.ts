@@ -1,0 +1,74 @@
+// What iteration produces before validation: the outcome parts plus, per step, the zone the data
+// came from and the raw RRsets with their RRSIGs — everything a validator needs to walk the chain
+// of trust without asking the resolver how it got there.
+import type { Reason } from '../wire/ede.ts';
+import type { Name } from '../wire/name.ts';
+import type { ClientQuery, Security } from '../wire/outcome.ts';
+import type { Question, RRset } from '../wire/types.ts';
+import type { ServerAddress } from './transport.ts';
+
+export type StepKind =
+  /** Final data for the name asked. */
+  | 'answer'
+  /** A CNAME (or a DNAME and the CNAME synthesized from it) leading to another name. */
+  | 'alias'
+  | 'nxdomain'
+  | 'nodata'
+  /** A delegation followed: `zone` is the parent, `child` the new cut; DS or its denial in `authority`. */
+  | 'referral';
+
+export interface AnswerStep {
+  readonly kind: StepKind;
+  /** The zone cut the data came from: the zone the server was asked as (the signer's zone). */
+  readonly zone: Name;
+  /** The name and type this step answers. */
+  readonly question: Question;
+  /** Answer-section RRsets with their RRSIGs (synthesized CNAMEs are marked in `synthesized`). */
+  readonly answer: readonly RRset[];
+  /** Negative answers: SOA and NSEC/NSEC3. Referrals: NS, DS and NSEC/NSEC3 proving no DS. */
+  readonly authority: readonly RRset[];
+  /** CNAMEs we synthesized from a DNAME (they carry no RRSIG of their own, RFC 6672 §5.3.1). */
+  readonly synthesized: readonly RRset[];
+  /** For referrals: the child zone. */
+  readonly child?: Name;
+  /** Which server said so; undefined when the step was served from cache. */
+  readonly server?: ServerAddress;
+  readonly fromCache: boolean;
+}
+
+export interface Resolution {
+  readonly question: Question;
+  readonly rcode: number;
+  /** Answer section in order: aliases, then the final data. */
+  readonly answer: readonly RRset[];
+  /** For negative answers: the SOA and NSEC/NSEC3 of the last step. */
+  readonly authority: readonly RRset[];
+  readonly steps: readonly AnswerStep[];
+  /** Why it failed (limits, unreachable servers, loops); most important first. */
+  readonly reasons: readonly Reason[];
+  /** Every step came from cache (no upstream traffic). */
+  readonly fromCache: boolean;
+  /** Upstream queries this resolution sent (including sub-queries). */
+  readonly upstreamQueries: number;
+}
+
+/** What the validator concludes about a resolution. */
+export interface ValidationVerdict {
+  readonly security: Security;
+  readonly reasons: readonly Reason[];
+}
+
+/** Lets the validator fetch DNSKEY/DS RRsets through the same resolver (cache first). */
+export interface ValidationContext {
+  readonly query: ClientQuery;
+  fetch(question: Question): Promise<Resolution>;
+  now(): number;
+}
+
+/**
+ * The validation hook. Injected only when validation is configured (trust anchors present); when
+ * absent every answer is 'insecure'. A 'bogus' verdict becomes SERVFAIL unless the client set CD.
+ */
+export interface Validator {
+  validateResolution(resolution: Resolution, context: ValidationContext): Promise<ValidationVerdict>;
+}

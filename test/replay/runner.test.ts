@@ -1,0 +1,125 @@
+// The runner end to end against a trivial "resolver": it forwards the client question to the
+// scenario's root stub through the replay transport and returns the reply as an Outcome. This checks
+// the wiring (step ranges, clock, reply building, comparison) without the real resolver.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rcode } from '../../src/wire/constants.ts';
+import { EdeCode, reason } from '../../src/wire/ede.ts';
+import type { Outcome, Resolve, Security } from '../../src/wire/outcome.ts';
+import { groupRRsets } from '../../src/wire/rrset.ts';
+import { HARNESS_DIR } from './corpus.ts';
+import { parseRpl, type Scenario } from './rpl-parser.ts';
+import { parseRrText } from './rr-text.ts';
+import { parseOverrideDate, runScenario, scenarioStartMs, type ResolverFactory } from './runner.ts';
+import { scenarioResolverConfig } from './scenario-config.ts';
+import { skipReasons } from './skip-rules.ts';
+
+function mini(): Scenario {
+  const r = parseRpl(readFileSync(join(HARNESS_DIR, 'fixtures', 'mini.rpl'), 'utf8'), 'mini.rpl');
+  assert.ok(r.ok);
+  return r.scenario;
+}
+
+/** The mini scenario without its Unbound-internal steps, which the runner would skip on. */
+function runnable(): Scenario {
+  const s = mini();
+  return { ...s, steps: s.steps.filter((st) => st.kind !== 'unsupported') };
+}
+
+function forwardingFactory(seen: number[], security: Security = 'insecure'): ResolverFactory {
+  return (scenario, env) => {
+    const c = scenarioResolverConfig(scenario, parseRrText);
+    if (!c.ok) return { ok: false, reason: c.reason };
+    const root = c.config.stubZones[0].addresses[0];
+    const resolve: Resolve = async (q) => {
+      seen.push(env.clock.now());
+      const r = await env.transport.query(root, q.question, { rd: false, cd: q.cd, dnssecOk: true, tcp: false, timeoutMs: 1000 });
+      if (!r.ok) {
+        return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'indeterminate', reasons: [reason(EdeCode.NO_REACHABLE_AUTHORITY, r.detail)] };
+      }
+      const m = r.message;
+      const outcome: Outcome = {
+        rcode: m.rcode,
+        answer: groupRRsets(m.answer),
+        authority: groupRRsets(m.authority),
+        additional: groupRRsets(m.additional),
+        security,
+        reasons: m.rcode === Rcode.NXDOMAIN ? [reason(EdeCode.OTHER, 'name does not exist upstream')] : [],
+      };
+      return outcome;
+    };
+    return { ok: true, resolve };
+  };
+}
+
+test('mini scenario passes with a forwarding resolve; the clock is pinned and advanced', async () => {
+  const seen: number[] = [];
+  const r = await runScenario(runnable(), forwardingFactory(seen), { parseRr: parseRrText });
+  assert.deepEqual(r, { status: 'pass' });
+  const t0 = Date.UTC(2007, 8, 16, 13, 42, 26);
+  assert.deepEqual(seen, [t0, t0, t0 + (3600 + 86400) * 1000]);
+});
+
+test('a wrong AD bit fails with the step and the first difference', async () => {
+  const r = await runScenario(runnable(), forwardingFactory([], 'secure'), { parseRr: parseRrText });
+  assert.equal(r.status, 'fail');
+  assert.ok(r.status === 'fail');
+  assert.match(r.reason, /^STEP 2 CHECK_ANSWER: flags: expected QR RD RA DO, got QR RD RA AD DO/);
+});
+
+test('without the minimal-responses relaxation the NS and glue extras are a difference', async () => {
+  const r = await runScenario(runnable(), forwardingFactory([]), { parseRr: parseRrText, ignoreNonMinimalExtras: false });
+  assert.ok(r.status === 'fail');
+  assert.match(r.reason, /STEP 2 CHECK_ANSWER: authority section .*unexpected example\.com\..*NS/);
+});
+
+test('a resolver that throws or an unchecked answer is a failure, not a crash', async () => {
+  const throwing: ResolverFactory = () => ({ ok: true, resolve: async () => { throw new Error('boom'); } });
+  const r = await runScenario(runnable(), throwing, { parseRr: parseRrText });
+  assert.ok(r.status === 'fail' && /STEP 1: resolve\(\) threw: boom/.test(r.reason));
+  const s = runnable();
+  const noChecks = { ...s, steps: s.steps.filter((st) => st.kind !== 'CHECK_ANSWER') };
+  const r2 = await runScenario(noChecks, forwardingFactory([]), { parseRr: parseRrText });
+  assert.ok(r2.status === 'fail' && /never checked/.test(r2.reason));
+});
+
+test('an unsupported step makes the run a skip; skip rules name it', async () => {
+  const r = await runScenario(mini(), forwardingFactory([]), { parseRr: parseRrText });
+  assert.deepEqual(r, { status: 'skip', reason: 'uses step kind CHECK_OUT_QUERY' });
+  const reasons = skipReasons(mini());
+  assert.match(reasons[0], /CHECK_OUT_QUERY/);
+  assert.ok(reasons.some((x) => /CHECK_AUTOTRUST/.test(x)));
+  assert.deepEqual(skipReasons(runnable()), []);
+});
+
+test('scenario config maps stubs, forwarders with ports, anchors, NTAs and qname-minimisation', () => {
+  const c = scenarioResolverConfig(mini(), parseRrText);
+  assert.ok(c.ok);
+  assert.equal(c.config.stubZones[0].zone.toString(), '.');
+  assert.deepEqual(c.config.stubZones[0].addresses, [{ address: '193.0.14.129', port: 53 }]);
+  assert.deepEqual(c.config.forwardZones[0].addresses, [{ address: '10.0.0.1', port: 5353 }]);
+  assert.equal(c.config.trustAnchors.length, 1);
+  assert.equal(c.config.trustAnchors[0].name.toString(), 'example.com.');
+  assert.deepEqual(c.config.insecureDomains.map((n) => n.toString()), ['insecure.example.']);
+  assert.equal(c.config.qnameMinimisation, false);
+});
+
+test('val-override-date forms', () => {
+  assert.equal(parseOverrideDate('20070916134226'), Date.UTC(2007, 8, 16, 13, 42, 26));
+  assert.equal(parseOverrideDate('1200000000'), 1200000000 * 1000);
+  assert.equal(parseOverrideDate('-1'), undefined);
+  assert.equal(parseOverrideDate(undefined), undefined);
+});
+
+test('without a usable val-override-date the clock starts inside the scripted RRSIG windows', () => {
+  const text = (date: string) => `server:\n\tval-override-date: ${date}\nCONFIG_END\nSCENARIO_BEGIN t\nRANGE_BEGIN 0 10\nENTRY_BEGIN\nMATCH qname\nADJUST copy_id\nREPLY QR\nSECTION QUESTION\na. IN A\nSECTION ANSWER\na. 3600 IN RRSIG A 8 1 3600 20121126131853 20121029131853 64050 . AAAA\na. 3600 IN RRSIG A 8 1 3600 20121120000000 20121101000000 64050 . AAAA\nENTRY_END\nRANGE_END\nSCENARIO_END\n`;
+  const parse = (d: string) => {
+    const r = parseRpl(text(d));
+    assert.ok(r.ok);
+    return r.scenario;
+  };
+  assert.equal(scenarioStartMs(parse('"-1"')), (Date.UTC(2012, 10, 1) + Date.UTC(2012, 10, 20)) / 2);
+  assert.equal(scenarioStartMs(parse("'20091018111500'")), Date.UTC(2009, 9, 18, 11, 15, 0));
+});

@@ -1,0 +1,73 @@
+// The parts of a scenario's Unbound config that map onto anchord resolver options: stub and forward
+// zones, trust anchors, negative trust anchors (domain-insecure) and QNAME minimisation.
+import { Name } from '../../src/wire/name.ts';
+import type { RR } from '../../src/wire/types.ts';
+import type { RrTextParser } from './packet.ts';
+import { parseRplAddress, type ServerAddress } from './replay-transport.ts';
+import { blockOptions, serverOption, serverOptions, type Scenario } from './rpl-parser.ts';
+
+export interface ZoneServers {
+  readonly zone: Name;
+  readonly addresses: readonly ServerAddress[];
+}
+
+export interface ScenarioResolverConfig {
+  readonly stubZones: readonly ZoneServers[];
+  readonly forwardZones: readonly ZoneServers[];
+  /** Unbound's default is yes. */
+  readonly qnameMinimisation: boolean;
+  readonly trustAnchors: readonly RR[];
+  readonly insecureDomains: readonly Name[];
+  /** `ede: yes`: Unbound attaches EDE only then; informational, our frontend always may. */
+  readonly ede: boolean;
+}
+
+export type ScenarioConfigResult = { ok: true; config: ScenarioResolverConfig } | { ok: false; reason: string };
+
+function parseZoneName(text: string): Name | undefined {
+  const r = Name.parse(text.endsWith('.') ? text : text + '.');
+  return r.ok ? r.name : undefined;
+}
+
+function yes(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  return v.trim().toLowerCase() === 'yes';
+}
+
+export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser): ScenarioConfigResult {
+  const stubZones: ZoneServers[] = [];
+  const forwardZones: ZoneServers[] = [];
+  for (const b of scenario.config.blocks) {
+    if (b.kind !== 'stub-zone' && b.kind !== 'forward-zone') continue;
+    const nameText = blockOptions(b, 'name')[0];
+    const zone = nameText === undefined ? undefined : parseZoneName(nameText);
+    if (zone === undefined) return { ok: false, reason: `${b.kind} at line ${b.line} has no usable name` };
+    const addrKey = b.kind === 'stub-zone' ? 'stub-addr' : 'forward-addr';
+    const addresses = blockOptions(b, addrKey).map((a) => parseRplAddress(a.split(/\s+/)[0]));
+    if (addresses.length === 0) return { ok: false, reason: `${b.kind} ${nameText} has no ${addrKey} (host names are not resolved by the harness)` };
+    (b.kind === 'stub-zone' ? stubZones : forwardZones).push({ zone, addresses });
+  }
+  const trustAnchors: RR[] = [];
+  for (const ta of serverOptions(scenario.config, 'trust-anchor')) {
+    const r = parseRr(ta, Name.root, 3600);
+    if (!r.ok) return { ok: false, reason: `trust-anchor "${ta}": ${r.error}` };
+    trustAnchors.push(r.rr);
+  }
+  const insecureDomains: Name[] = [];
+  for (const d of serverOptions(scenario.config, 'domain-insecure')) {
+    const n = parseZoneName(d.trim());
+    if (n === undefined) return { ok: false, reason: `domain-insecure "${d}" is not a name` };
+    insecureDomains.push(n);
+  }
+  return {
+    ok: true,
+    config: {
+      stubZones,
+      forwardZones,
+      qnameMinimisation: yes(serverOption(scenario.config, 'qname-minimisation'), true),
+      trustAnchors,
+      insecureDomains,
+      ede: yes(serverOption(scenario.config, 'ede'), false),
+    },
+  };
+}
