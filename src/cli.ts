@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { registerServe } from './cli/serve.ts';
+import { registerControl } from './cli/control.ts';
+import { registerLab } from './cli/lab.ts';
 
 // ---- Commands ---------------------------------------------------------------------------------
 // Other rooms register their commands here, one line each, e.g.
@@ -12,7 +14,9 @@ import { registerServe } from './cli/serve.ts';
 //   import { registerControl } from './cli/control.ts';  // anchord control ...
 const commands: readonly ((y: Argv) => Argv)[] = [
   registerServe,
-  // registerLab, registerExplain, registerControl,
+  registerControl,
+  registerLab,
+  // registerExplain,
 ];
 // -----------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ export const METRIC_PREFIX = 'anchord_';
 export type SentinelKind = 'is_ta' | 'not_ta';
 /** RFC 8509 §3: whether the sentinel turned the answer into SERVFAIL or let it through. */
 export type SentinelResult = 'servfail' | 'answered';
-export type PolicyAction = 'nxdomain' | 'nodata' | 'refused' | 'drop' | 'passthru' | 'local_data';
+export type PolicyAction = 'nxdomain' | 'nodata' | 'refused' | 'drop' | 'passthru' | 'local_data' | 'tcp_only';
 export type CacheLabel = 'hit' | 'miss';
 
 export interface CacheStats {

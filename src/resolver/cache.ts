@@ -42,7 +42,8 @@ interface PositiveEntry extends SecuritySlot {
   readonly rrset: RRset;
   readonly zone: Name;
   readonly rank: TrustRank;
-  readonly expiresAt: number;
+  /** Not readonly: the validator may shorten it (setSecurity's ttlCap). */
+  expiresAt: number;
 }
 
 export type NegativeKind = 'nxdomain' | 'nodata';
@@ -55,7 +56,8 @@ interface NegativeEntry extends SecuritySlot {
   readonly authority: readonly RRset[];
   readonly zone: Name;
   readonly rank: TrustRank;
-  readonly expiresAt: number;
+  /** Not readonly: the validator may shorten it (setSecurity's ttlCap). */
+  expiresAt: number;
 }
 
 type Entry = PositiveEntry | NegativeEntry;
@@ -238,13 +240,25 @@ export class RRsetCache {
     return true;
   }
 
-  /** The validator's hook: records its verdict on a cached RRset or denial (NXDOMAIN: type undefined). */
-  setSecurity(name: Name, type: number | undefined, cls: number, security: Security, reason?: Reason): boolean {
+  /**
+   * The validator's hook: records its verdict on a cached RRset or denial (NXDOMAIN: type undefined).
+   * `ttlCap` (seconds) shortens the entry's life: a bogus verdict is kept only briefly, and a secure
+   * one no longer than its RRSIG allows (original TTL, expiration).
+   */
+  setSecurity(name: Name, type: number | undefined, cls: number, security: Security, reason?: Reason, ttlCap?: number): boolean {
     const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
     if (e === undefined) return false;
     e.security = security;
     e.reason = reason;
+    if (ttlCap !== undefined) e.expiresAt = Math.min(e.expiresAt, this.#clock.now() + Math.max(0, ttlCap) * MS_PER_SECOND);
     return true;
+  }
+
+  /** The live RRset and its verdict without counting a hit or miss: the validator's look-up. */
+  peekRRset(name: Name, type: number, cls: number): CachedRRset | undefined {
+    const e = this.#live(key(name, type, cls));
+    if (e === undefined || e.kind !== 'positive') return undefined;
+    return { rrset: this.#withTtl(e.rrset, this.#remaining(e)), zone: e.zone, rank: e.rank, security: e.security, reason: e.reason };
   }
 
   /** True when anything live is stored for (name, type, class): for tests and diagnostics. */

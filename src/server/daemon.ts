@@ -6,7 +6,7 @@ import type { Config } from '../config/config.ts';
 import type { Resolve } from '../wire/outcome.ts';
 import { createFrontend } from './frontend.ts';
 import type { ListenError } from './listen-error.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { nullLogger, type Logger } from '../log/logger.ts';
 import { noopObserver, type ServerObserver } from './observer.ts';
 import { startTcpListener, type TcpListener } from './tcp.ts';
 import type { Timers } from './timers.ts';
@@ -37,7 +37,7 @@ export type DaemonStart = { ok: true; daemon: Daemon } | { ok: false; error: Lis
 const PORT_ZERO_ATTEMPTS = 5;
 
 export async function startDaemon(config: DaemonConfig, resolve: Resolve, options: DaemonOptions = {}): Promise<DaemonStart> {
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? nullLogger;
   const frontend = createFrontend({
     resolve,
     maxUdpSize: config.maxUdpSize,

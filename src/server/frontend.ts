@@ -23,7 +23,7 @@ import { decodeMessage, encodeWithLimit } from '../wire/message.ts';
 import type { ClientQuery, Outcome, Resolve } from '../wire/outcome.ts';
 import { rrsetToRRs } from '../wire/rrset.ts';
 import type { Edns, EdnsOption, Message, Question, RR, RRset } from '../wire/types.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { nullLogger, type Logger } from '../log/logger.ts';
 import { noopObserver, type ServerObserver, type Transport } from './observer.ts';
 
 /** RFC 1035 §4.2.1: the UDP payload limit without EDNS. */
@@ -107,7 +107,7 @@ export function sectionRecords(sets: readonly RRset[], dnssecOk: boolean, qtype:
 
 export function createFrontend(options: FrontendOptions): Frontend {
   const observer = options.observer ?? noopObserver;
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger ?? nullLogger;
 
   function responseOptions(echo: Echo, reasons: readonly Reason[], ctx: QueryContext): EdnsOption[] {
     const opts = reasons.map(makeEdeOption);

@@ -6,7 +6,7 @@ import { formatHostPort, type SocketAddress } from '../config/address.ts';
 import { FrameReader, frame } from './framing.ts';
 import type { Frontend } from './frontend.ts';
 import { toListenError, type ListenResult } from './listen-error.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { nullLogger, type Logger } from '../log/logger.ts';
 import { realTimers, type Timers } from './timers.ts';
 
 export interface TcpListenerOptions {
@@ -143,7 +143,7 @@ class Connection {
 }
 
 export function startTcpListener(o: TcpListenerOptions): Promise<ListenResult<TcpListener>> {
-  const logger = o.logger ?? silentLogger;
+  const logger = o.logger ?? nullLogger;
   const timers = o.timers ?? realTimers;
   const where = formatHostPort(o.address);
   const connections = new Set<Connection>();

@@ -4,7 +4,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { formatHostPort, type SocketAddress } from '../config/address.ts';
 import type { Frontend } from './frontend.ts';
 import { toListenError, type ListenResult } from './listen-error.ts';
-import { silentLogger, type Logger } from './log.ts';
+import { nullLogger, type Logger } from '../log/logger.ts';
 
 export interface UdpListenerOptions {
   readonly address: SocketAddress;
@@ -24,7 +24,7 @@ export interface UdpListener {
 const DEFAULT_CLOSE_GRACE_MS = 2000;
 
 export function startUdpListener(o: UdpListenerOptions): Promise<ListenResult<UdpListener>> {
-  const logger = o.logger ?? silentLogger;
+  const logger = o.logger ?? nullLogger;
   const where = formatHostPort(o.address);
   // ipv6Only: an IPv6 wildcard must not also claim the IPv4 port (which a separate listener may want).
   const socket: Socket = createSocket({ type: o.address.family === 6 ? 'udp6' : 'udp4', ipv6Only: o.address.family === 6 });

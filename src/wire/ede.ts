@@ -32,6 +32,8 @@ export const EdeCode = {
   UNABLE_TO_CONFORM_TO_POLICY: 28,
   SYNTHESIZED: 29,
   INVALID_QUERY_TYPE: 30,
+  /** draft-farrokhi-dnsop-ede-nta (IANA early allocation): validation skipped under an RFC 7646 NTA. */
+  NEGATIVE_TRUST_ANCHOR: 33,
 } as const;
 export type EdeCodeValue = (typeof EdeCode)[keyof typeof EdeCode];
 
@@ -67,6 +69,7 @@ const edeNames: Record<number, string> = {
   28: 'Unable to conform to policy',
   29: 'Synthesized',
   30: 'Invalid Query Type',
+  33: 'Negative Trust Anchor',
 };
 
 /** The registry's purpose text for an info-code ("Unknown" for unassigned codes). */

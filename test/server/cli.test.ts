@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, startServe } from '../../src/cli/serve.ts';
-import { silentLogger } from '../../src/server/log.ts';
+import { nullLogger as silentLogger } from '../../src/log/logger.ts';
 import { RRType } from '../../src/wire/constants.ts';
 import { UdpClient, decode, query } from './dns-client.ts';
 import { FakeZone, aRdata, rrset } from './fake-zone.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFrontend, type QueryContext } from '../../src/server/frontend.ts';
-import { createLogger } from '../../src/server/log.ts';
+import { createLogger } from '../../src/log/logger.ts';
 import type { ServerObserver } from '../../src/server/observer.ts';
 import { EdnsOptionCode, Opcode, Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
 import { EdeCode, reason } from '../../src/wire/ede.ts';
@@ -186,12 +186,14 @@ test('a throwing resolver becomes SERVFAIL + EDE 0 and is logged', async () => {
   const z = zone();
   z.throws = new Error('boom');
   const lines: string[] = [];
-  const f = createFrontend({ resolve: z.resolve, maxUdpSize: 1232, logger: createLogger('error', (l) => lines.push(l)) });
+  const f = createFrontend({ resolve: z.resolve, maxUdpSize: 1232, logger: createLogger({ level: 'error', sink: (l) => lines.push(l) }) });
   const r = decode(await f(query({ name: 'www.example.', type: RRType.A, edns: {} }), udp));
   assert.equal(r.rcode, Rcode.SERVFAIL);
   assert.deepEqual(readEdes(r.edns), [{ ede: EdeCode.OTHER, text: 'internal error: boom' }]);
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /^error: resolve threw for www\.example\. A: Error: boom/);
+  const line = JSON.parse(lines[0]) as { level: string; msg: string };
+  assert.equal(line.level, 'error');
+  assert.match(line.msg, /^resolve threw for www\.example\. A: Error: boom/);
 });
 
 test('UDP answers over the client EDNS size are truncated, keeping question and OPT with EDE', async () => {

@@ -1,0 +1,243 @@
+// The Validator without sockets: `fetch` answers DNSKEY and DS questions from the committed signed
+// lab zones, so the chain walk, the key cache, negative trust anchors, DNAME synthesis, wildcard
+// proofs and the cache's security slot are checked on real signatures at the pinned time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdeCode, reason } from '../../src/wire/ede.ts';
+import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
+import { Name } from '../../src/wire/name.ts';
+import type { Question, RRset } from '../../src/wire/types.ts';
+import { parseZone } from '../../src/wire/zonefile.ts';
+import { DEFAULT_ZONES_DIR } from '../../src/lab/server.ts';
+import { RRsetCache, Trust } from '../../src/resolver/cache.ts';
+import { DEFAULT_CACHE } from '../../src/resolver/options.ts';
+import type { AnswerStep, Resolution, ValidationContext } from '../../src/resolver/resolution.ts';
+import { combineParts, createValidatorFromRecords, type DnssecValidator, type ValidatorConfig } from '../../src/resolver/validation.ts';
+import { LAB_NOW_MS, labSet, labSets, labZone } from '../dnssec/lab-zones.ts';
+
+const LAB_ZONES = (JSON.parse(readFileSync(join(DEFAULT_ZONES_DIR, 'lab.json'), 'utf8')) as { zones: { name: string; file?: string }[] }).zones
+  .filter((z) => z.file !== undefined).map((z) => z.name.replace(/\.$/, '') || '.');
+const N = (s: string) => Name.of(s);
+
+function resolution(question: Question, rcode: number, steps: AnswerStep[]): Resolution {
+  const last = steps[steps.length - 1];
+  return {
+    question, rcode, answer: steps.flatMap((s) => [...s.answer, ...s.synthesized]), authority: last?.kind === 'nxdomain' || last?.kind === 'nodata' ? last.authority : [],
+    steps, reasons: [], fromCache: false, upstreamQueries: 0,
+  };
+}
+
+function step(kind: AnswerStep['kind'], zone: string, question: Question, answer: RRset[], authority: RRset[] = [], synthesized: RRset[] = []): AnswerStep {
+  return { kind, zone: N(zone), question, answer, authority, synthesized, fromCache: false };
+}
+
+/** The deepest lab zone strictly above `name` (where its DS lives). */
+function parentZone(name: Name): string {
+  let best = '.';
+  for (const z of LAB_ZONES) if (name.isSubdomainOf(N(z)) && !name.equals(N(z)) && N(z).labelCount > N(best).labelCount) best = z;
+  return best;
+}
+
+class LabFetch {
+  readonly asked: string[] = [];
+  async fetch(q: Question): Promise<Resolution> {
+    this.asked.push(`${q.name.toString()} ${q.type}`);
+    const zoneName = q.name.isRoot ? '.' : q.name.toString().replace(/\.$/, '');
+    if (q.type === RRType.DNSKEY) {
+      const set = labZone(zoneName).rrsets.find((s) => s.type === RRType.DNSKEY && s.name.equals(q.name));
+      if (set === undefined) return resolution(q, Rcode.NOERROR, [step('nodata', zoneName, q, [], [labSet(zoneName, zoneName, RRType.SOA)])]);
+      return resolution(q, Rcode.NOERROR, [step('answer', zoneName, q, [set])]);
+    }
+    const parent = parentZone(q.name);
+    const ds = labZone(parent).rrsets.find((s) => s.type === RRType.DS && s.name.equals(q.name));
+    if (ds !== undefined) return resolution(q, Rcode.NOERROR, [step('answer', parent, q, [ds])]);
+    const proofs = [...labSets(parent, RRType.NSEC), ...labSets(parent, RRType.NSEC3)];
+    return resolution(q, Rcode.NOERROR, [step('nodata', parent, q, [], [labSet(parent, parent, RRType.SOA), ...proofs])]);
+  }
+}
+
+interface Harness {
+  readonly validator: DnssecValidator;
+  readonly lab: LabFetch;
+  readonly clock: { t: number };
+  context(): ValidationContext;
+}
+
+function harness(config: Omit<ValidatorConfig, 'trustAnchors'> = {}, anchorText?: string): Harness {
+  const ta = parseZone(anchorText ?? readFileSync(join(DEFAULT_ZONES_DIR, 'trust-anchor'), 'utf8'));
+  assert.ok(ta.ok);
+  const v = createValidatorFromRecords(ta.records, config);
+  assert.ok(v.ok);
+  const lab = new LabFetch();
+  const clock = { t: LAB_NOW_MS };
+  return {
+    validator: v.validator, lab, clock,
+    context: () => ({
+      query: { question: { name: Name.root, type: RRType.A, class: RRClass.IN }, rd: true, cd: false, dnssecOk: true, ad: false, transport: 'udp', client: { address: '127.0.0.1', port: 1 } },
+      fetch: (q) => lab.fetch(q),
+      now: () => clock.t,
+    }),
+  };
+}
+
+function q(name: string, type: number): Question {
+  return { name: N(name), type, class: RRClass.IN };
+}
+
+function answerOf(zone: string, name: string, type: number): Resolution {
+  return resolution(q(name, type), Rcode.NOERROR, [step('answer', zone, q(name, type), [labSet(zone, name, type)])]);
+}
+
+test('validation: a secure answer walks root → lab. → secure.lab., then uses the key cache', async () => {
+  const h = harness();
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), h.context());
+  assert.deepEqual(v, { security: 'secure', reasons: [] });
+  assert.deepEqual(h.lab.asked, [`. ${RRType.DNSKEY}`, `lab. ${RRType.DS}`, `lab. ${RRType.DNSKEY}`, `secure.lab. ${RRType.DS}`, `secure.lab. ${RRType.DNSKEY}`]);
+  h.lab.asked.length = 0;
+  const again = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.AAAA), h.context());
+  assert.equal(again.security, 'secure');
+  assert.deepEqual(h.lab.asked, []);
+});
+
+test('validation: the IANA root anchors do not validate the lab: bogus, EDE 9', async () => {
+  const h = harness({}, readFileSync(join(DEFAULT_ZONES_DIR, '..', 'root-anchors'), 'utf8'));
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), h.context());
+  assert.equal(v.security, 'bogus');
+  assert.equal(v.reasons[0]?.ede, EdeCode.DNSKEY_MISSING);
+});
+
+test('validation: an insecure delegation makes the answer insecure, with no EDE', async () => {
+  const h = harness();
+  const v = await h.validator.validateResolution(answerOf('insecure.lab', 'www.insecure.lab', RRType.A), h.context());
+  assert.deepEqual(v, { security: 'insecure', reasons: [] });
+});
+
+test('validation: below a negative trust anchor nothing is validated (EDE 33)', async () => {
+  const h = harness({ insecureDomains: [N('expired.test')] });
+  const v = await h.validator.validateResolution(answerOf('expired.test', 'www.expired.test', RRType.A), h.context());
+  assert.equal(v.security, 'insecure');
+  assert.equal(v.reasons[0]?.ede, EdeCode.NEGATIVE_TRUST_ANCHOR);
+  assert.deepEqual(h.lab.asked, []);
+});
+
+test('validation: a name under no trust anchor is insecure', async () => {
+  const h = harness({}, '; only secure.lab. is anchored\n' + `secure.lab. 3600 IN DS ${readFileSync(join(DEFAULT_ZONES_DIR, 'signed', 'lab.zone'), 'utf8').split('\n').find((l) => /^secure\.lab\.\s.*\sDS\s/.test(l))?.split(/\sDS\s/)[1] ?? ''}`);
+  const inside = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), h.context());
+  assert.equal(inside.security, 'secure');
+  const outside = await h.validator.validateResolution(answerOf('test', 'www.test', RRType.A), h.context());
+  assert.deepEqual(outside, { security: 'insecure', reasons: [] });
+});
+
+test('validation: a bogus zone is remembered for bogusTtl, then fetched again', async () => {
+  const h = harness({ bogusTtl: 60 });
+  const first = await h.validator.validateResolution(answerOf('expired.test', 'www.expired.test', RRType.A), h.context());
+  assert.equal(first.security, 'bogus');
+  assert.equal(first.reasons[0]?.ede, EdeCode.SIGNATURE_EXPIRED);
+  assert.match(first.reasons[0]?.text ?? '', /expired 2024-01-01T00:00:00Z/);
+  h.lab.asked.length = 0;
+  await h.validator.validateResolution(answerOf('expired.test', 'www.expired.test', RRType.A), h.context());
+  assert.deepEqual(h.lab.asked, []);
+  h.clock.t += 61_000;
+  await h.validator.validateResolution(answerOf('expired.test', 'www.expired.test', RRType.A), h.context());
+  assert.deepEqual(h.lab.asked, [`expired.test. ${RRType.DS}`, `expired.test. ${RRType.DNSKEY}`]);
+});
+
+test('validation: a wildcard answer needs its NSEC proof in the step', async () => {
+  const h = harness();
+  const wild = labSet('secure.lab', '*.wild.secure.lab', RRType.A);
+  const qq = q('foo.wild.secure.lab', RRType.A);
+  const expanded: RRset = { ...wild, name: qq.name };
+  const proof = labSet('secure.lab', '*.wild.secure.lab', RRType.NSEC);
+  const withProof = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('answer', 'secure.lab', qq, [expanded], [proof])]), h.context());
+  assert.equal(withProof.security, 'secure');
+  const without = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('answer', 'secure.lab', qq, [expanded])]), h.context());
+  assert.equal(without.security, 'bogus');
+  assert.equal(without.reasons[0]?.ede, EdeCode.NSEC_MISSING);
+});
+
+test('validation: a CNAME synthesized from a secure DNAME is secure only when it follows the rule', async () => {
+  const h = harness();
+  const dname = labSet('secure.lab', 'old.secure.lab', RRType.DNAME);
+  const qq = q('www.old.secure.lab', RRType.A);
+  const cname = (target: string): RRset => ({ name: qq.name, type: RRType.CNAME, class: RRClass.IN, ttl: 3600, rdata: [N(target).toWire()], sigs: [] });
+  const good = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('alias', 'secure.lab', qq, [dname], [], [cname('www.new.example')])]), h.context());
+  assert.equal(good.security, 'secure');
+  const bad = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('alias', 'secure.lab', qq, [dname], [], [cname('evil.example')])]), h.context());
+  assert.equal(bad.security, 'bogus');
+  assert.equal(bad.reasons[0]?.ede, EdeCode.DNSSEC_BOGUS);
+});
+
+test('validation: a chain from secure to insecure is insecure; secure to bogus is bogus', async () => {
+  const h = harness();
+  const qq = q('chain.secure.lab', RRType.A);
+  const toInsecure = resolution(qq, Rcode.NOERROR, [
+    step('alias', 'secure.lab', qq, [labSet('secure.lab', 'chain.secure.lab', RRType.CNAME)]),
+    step('answer', 'insecure.lab', q('www.insecure.lab', RRType.A), [labSet('insecure.lab', 'www.insecure.lab', RRType.A)]),
+  ]);
+  assert.equal((await h.validator.validateResolution(toInsecure, h.context())).security, 'insecure');
+  const toBogus = resolution(qq, Rcode.NOERROR, [
+    step('alias', 'secure.lab', qq, [labSet('secure.lab', 'chain.secure.lab', RRType.CNAME)]),
+    step('answer', 'changed.test', q('www.changed.test', RRType.A), [labSet('changed.test', 'www.changed.test', RRType.A)]),
+  ]);
+  const v = await h.validator.validateResolution(toBogus, h.context());
+  assert.equal(v.security, 'bogus');
+  assert.equal(v.reasons[0]?.ede, EdeCode.DNSSEC_BOGUS);
+});
+
+test('validation: NXDOMAIN and NODATA are judged by their proofs', async () => {
+  const h = harness();
+  const nx = q('nx.secure.lab', RRType.A);
+  const auth = [labSet('secure.lab', 'secure.lab', RRType.SOA), ...labSets('secure.lab', RRType.NSEC)];
+  const ok = await h.validator.validateResolution(resolution(nx, Rcode.NXDOMAIN, [step('nxdomain', 'secure.lab', nx, [], auth)]), h.context());
+  assert.equal(ok.security, 'secure');
+  const noProof = await h.validator.validateResolution(resolution(nx, Rcode.NXDOMAIN, [step('nxdomain', 'secure.lab', nx, [], [auth[0]])]), h.context());
+  assert.equal(noProof.reasons[0]?.ede, EdeCode.NSEC_MISSING);
+  const iter = q('nx.iter200.test', RRType.A);
+  const iterAuth = [labSet('iter200.test', 'iter200.test', RRType.SOA), ...labSets('iter200.test', RRType.NSEC3)];
+  const v = await h.validator.validateResolution(resolution(iter, Rcode.NXDOMAIN, [step('nxdomain', 'iter200.test', iter, [], iterAuth)]), h.context());
+  assert.equal(v.security, 'insecure');
+  assert.equal(v.reasons[0]?.ede, EdeCode.UNSUPPORTED_NSEC3_ITERATIONS_VALUE);
+});
+
+test('validation: the verdict is written into the cache security slot, bogus with a short life', async () => {
+  const h = harness({ bogusTtl: 60 });
+  const clock = { now: () => h.clock.t };
+  const cache = new RRsetCache(DEFAULT_CACHE, clock);
+  h.validator.attachCache(cache);
+  const good = labSet('secure.lab', 'www.secure.lab', RRType.A);
+  const bad = labSet('changed.test', 'www.changed.test', RRType.A);
+  cache.putRRset(good, N('secure.lab'), Trust.AUTH_ANSWER);
+  cache.putRRset(bad, N('changed.test'), Trust.AUTH_ANSWER);
+  await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), h.context());
+  await h.validator.validateResolution(answerOf('changed.test', 'www.changed.test', RRType.A), h.context());
+  assert.equal(cache.peekRRset(good.name, RRType.A, RRClass.IN)?.security, 'secure');
+  assert.equal(cache.peekRRset(bad.name, RRType.A, RRClass.IN)?.security, 'bogus');
+  h.clock.t += 61_000;
+  assert.equal(cache.peekRRset(bad.name, RRType.A, RRClass.IN), undefined, 'bogus data expires after bogusTtl');
+  assert.equal(cache.peekRRset(good.name, RRType.A, RRClass.IN)?.security, 'secure');
+});
+
+test('validation: combineParts puts the worst verdict and its reason first', () => {
+  const v = combineParts([
+    { security: 'insecure', reason: reason(EdeCode.UNSUPPORTED_DS_DIGEST_TYPE, 'x') },
+    { security: 'secure' },
+    { security: 'bogus', reason: reason(EdeCode.SIGNATURE_EXPIRED, 'y') },
+  ]);
+  assert.equal(v.security, 'bogus');
+  assert.deepEqual(v.reasons.map((r) => r.ede), [EdeCode.SIGNATURE_EXPIRED, EdeCode.UNSUPPORTED_DS_DIGEST_TYPE]);
+  assert.deepEqual(combineParts([]), { security: 'insecure', reasons: [] });
+});
+
+test('validation: a forged RRSIG naming an unanchored ancestor cannot downgrade bogus to insecure', async () => {
+  const dsLine = readFileSync(join(DEFAULT_ZONES_DIR, 'signed', 'lab.zone'), 'utf8').split('\n').find((l) => /^secure\.lab\.\s.*\sDS\s/.test(l));
+  assert.ok(dsLine !== undefined);
+  const h = harness({}, `secure.lab. 3600 IN DS ${dsLine.split(/\sDS\s/)[1]}`);
+  const real = labSet('secure.lab', 'www.secure.lab', RRType.A);
+  // Signatures stripped, one by lab. (outside the secure.lab. anchor) put in their place.
+  const forged: RRset = { ...real, sigs: labSet('lab', 'www.lab', RRType.A).sigs };
+  const qq = q('www.secure.lab', RRType.A);
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('answer', 'secure.lab', qq, [forged])]), h.context());
+  assert.equal(v.security, 'bogus');
+});
