@@ -108,8 +108,16 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
   const m = new Metrics({ policyZones: policy.describe().zones.map((z) => z.apex), defaultMetrics: o.defaultMetrics ?? true });
   metrics = m;
 
-  const real = o.transport === undefined ? createUdpTcpTransport({ allowLoopbackUpstreams: config.allowLoopbackUpstreams }) : undefined;
-  const transport = observeTransport(o.transport ?? real!, m);
+  let base: UpstreamTransport;
+  let transportStats: TransportStats | undefined;
+  if (o.transport !== undefined) {
+    base = o.transport;
+  } else {
+    const real = createUdpTcpTransport({ allowLoopbackUpstreams: config.allowLoopbackUpstreams });
+    base = real;
+    transportStats = real.stats;
+  }
+  const transport = observeTransport(base, m);
   const r = createResolver(options.options, {
     transport,
     clock: o.clock ?? systemClock,
@@ -137,7 +145,7 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     policy,
     metrics: m,
     anchors: slot,
-    ...(real !== undefined ? { transportStats: real.stats } : {}),
+    ...(transportStats !== undefined ? { transportStats } : {}),
     config: () => holder.current,
     reload: () => coordinator.reload(),
     close: () => r.close(),

@@ -4,12 +4,14 @@
 // should not restart), a socket that cannot be opened is a start-up problem.
 import { formatHostPort, parseHostPort } from '../config/address.ts';
 import type { Config } from '../config/config.ts';
-import { startControlServer, type ControlServer, type ControlTarget } from '../control/server.ts';
-import { controlSettings } from '../control/settings.ts';
+import type { ControlServer, ControlTarget } from '../control/server.ts';
+import { startControlFromConfig } from '../control/start.ts';
 import type { Logger } from '../log/logger.ts';
 import { startMetricsServer, type Health, type MetricsServer } from '../metrics/http.ts';
 import { startDaemon, type Daemon } from '../server/daemon.ts';
 import { assembleDaemon, type AssembleOptions, type Assembly } from './assemble.ts';
+
+const MS_PER_SECOND = 1000;
 
 export interface StartAppOptions extends AssembleOptions {
   /** What to do when the metrics endpoint cannot listen: 'fail' (default) or 'warn' and run without it. */
@@ -41,17 +43,17 @@ export function healthOf(state: { listening: boolean; closing: boolean }, config
 
 function controlTarget(a: Assembly, startedAt: number): ControlTarget {
   return {
-    // The cache has no per-name removal yet, so a flush of one name empties it all: flushing more
-    // than asked is safe (it only costs re-fetching), flushing less would not be.
-    flush() {
-      const removed = a.resolver.cache.size;
-      a.resolver.cache.clear();
+    flush(name) {
+      const cache = a.resolver.cache;
+      if (name !== undefined) return { removed: cache.removeBelow(name) };
+      const removed = cache.size;
+      cache.clear();
       return { removed };
     },
     stats() {
       const c = a.resolver.cache;
       return {
-        uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+        uptimeSeconds: Math.floor((Date.now() - startedAt) / MS_PER_SECOND),
         cache: { entries: c.size, bytes: c.bytes, hits: c.stats.hits, misses: c.stats.misses },
         ...(a.transportStats !== undefined ? { upstream: { ...a.transportStats } } : {}),
         policy: a.policy.describe(),
@@ -113,15 +115,7 @@ export async function startApp(config: Config, o: StartAppOptions): Promise<Star
 
   let controlServer: ControlServer | undefined;
   if (o.control === true) {
-    const settings = controlSettings(config);
-    if (!settings.ok) return fail(settings.error);
-    const c = await startControlServer({
-      host: settings.settings.address.host,
-      port: settings.settings.address.port,
-      tokenFile: settings.settings.tokenFile,
-      target: controlTarget(assembly, Date.now()),
-      logger,
-    });
+    const c = await startControlFromConfig(config, controlTarget(assembly, Date.now()), logger);
     if (!c.ok) return fail(c.error.message);
     controlServer = c.server;
     opened.push(c.server);

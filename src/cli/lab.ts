@@ -18,6 +18,7 @@ export const DEFAULT_LAB_METRICS = '127.0.0.1:9153';
 /** Port 53 needs root (or CAP_NET_BIND_SERVICE); this one does not, and is not mDNS's 5353. */
 export const LAB_PORT_UNPRIVILEGED = 5354;
 const PRIVILEGED_DNS_PORT = 53;
+const MAX_PORT = 65535;
 /** The lame and dead lab servers should fail fast in an interactive session. */
 const LAB_UPSTREAM_TIMEOUT_MS = 400;
 const LAB_QUERY_DEADLINE_MS = 4000;
@@ -129,6 +130,9 @@ export async function startLabDaemon(args: LabArgs, logger: Logger): Promise<Lab
   const metrics = args.metrics === 'off' ? undefined : (args.metrics ?? DEFAULT_LAB_METRICS);
   if (metrics !== undefined && !parseHostPort(metrics).ok) return { ok: false, exitCode: ExitCode.BAD_CONFIG, message: `--metrics: expected "host:port" or "off", got ${JSON.stringify(metrics)}` };
 
+  if (args.labPort !== undefined && !(Number.isInteger(args.labPort) && args.labPort >= 0 && args.labPort <= MAX_PORT)) {
+    return { ok: false, exitCode: ExitCode.BAD_CONFIG, message: `--lab-port: expected a port number (0 picks a free one), got ${String(args.labPort)}` };
+  }
   const labStarted = await startLabServers(args.labPort, logger);
   if (!labStarted.ok) return { ok: false, exitCode: ExitCode.CANNOT_START, message: labStarted.message };
   const lab = labStarted.lab;

@@ -265,4 +265,15 @@ export class RRsetCache {
   has(name: Name, type: number, cls: number): boolean {
     return this.#live(key(name, type, cls)) !== undefined;
   }
+
+  /** Drops every entry owned by `name` or a name below it (`anchord control flush NAME`); returns how many. */
+  removeBelow(name: Name): number {
+    let removed = 0;
+    // A snapshot of the keys: deleting while iterating the LRU's own list would skip entries.
+    for (const [k, e] of [...this.#lru.entries()]) {
+      const owner = e.kind === 'positive' ? e.rrset.name : e.name;
+      if (owner.isSubdomainOf(name) && this.#lru.delete(k)) removed++;
+    }
+    return removed;
+  }
 }
