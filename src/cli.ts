@@ -6,6 +6,7 @@ import yargs, { type Argv } from 'yargs';
 import { registerServe } from './cli/serve.ts';
 import { registerControl } from './cli/control.ts';
 import { registerLab } from './cli/lab.ts';
+import { registerExplain } from './cli/explain.ts';
 
 // ---- Commands ---------------------------------------------------------------------------------
 // Other rooms register their commands here, one line each, e.g.
@@ -16,7 +17,7 @@ const commands: readonly ((y: Argv) => Argv)[] = [
   registerServe,
   registerControl,
   registerLab,
-  // registerExplain,
+  registerExplain,
 ];
 // -----------------------------------------------------------------------------------------------
 

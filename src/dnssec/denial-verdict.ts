@@ -60,6 +60,34 @@ function nsec3Records(sets: readonly RRset[]): Nsec3Record[] {
   return out;
 }
 
+/**
+ * NSEC3 records grouped by hash parameters (algorithm, iterations, salt): each group is one hash
+ * chain, and a proof must come from one chain — a name "covered" in one chain says nothing in
+ * another (several chains coexist while a zone changes parameters). Order of first appearance.
+ */
+function byParameters(records: readonly Nsec3Record[]): Nsec3Record[][] {
+  const groups = new Map<string, Nsec3Record[]>();
+  for (const r of records) {
+    const n = r.nsec3;
+    const key = `${n.hashAlgorithm}/${n.iterations}/${Buffer.from(n.salt).toString('hex')}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [r]);
+    else g.push(r);
+  }
+  return [...groups.values()];
+}
+
+/** The first chain whose records prove it; otherwise the first chain's failure. */
+function proveWithOneChain(records: readonly Nsec3Record[], prove: (chain: readonly Nsec3Record[]) => Nsec3Proof): Nsec3Proof {
+  let first: Nsec3Proof | undefined;
+  for (const chain of byParameters(records)) {
+    const p = prove(chain);
+    if (p.proven) return p;
+    first ??= p;
+  }
+  return first ?? prove(records);
+}
+
 /** Failures that mean "the proof is not there" (EDE 12) rather than "the proof says otherwise" (EDE 6). */
 const MISSING_PROOF: ReadonlySet<string> = new Set([
   'no-proof', 'no-closest-encloser', 'wildcard-not-covered', 'next-closer-not-covered', 'out-of-zone',
@@ -85,6 +113,17 @@ function fromNsec3(p: Nsec3Proof, what: string, opts: DenialOptions): DenialVerd
   return p.optOut ? { security: 'insecure' } : { security: 'secure' };
 }
 
+/**
+ * An NSEC chain stays inside its zone: the owner is in the zone and the next name is too (the last
+ * NSEC points back at the apex, RFC 4034 §4.1.1). An NSEC reaching outside would "prove" the absence
+ * of names in another zone; it is malformed and makes the denial bogus (EDE 6).
+ */
+function overreach(nsec: readonly NsecRecord[], zone: Name, what: string): DenialVerdict | undefined {
+  const bad = nsec.find((r) => !r.owner.isSubdomainOf(zone) || !r.nsec.next.isSubdomainOf(zone));
+  if (bad === undefined) return undefined;
+  return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `${what}: NSEC at ${bad.owner.toString()} reaches outside ${zone.toString()} (next ${bad.nsec.next.toString()})`) };
+}
+
 function missing(what: string, zone: Name): DenialVerdict {
   return { security: 'bogus', reason: reason(EdeCode.NSEC_MISSING, `${what}: no NSEC or NSEC3 records from ${zone.toString()}`) };
 }
@@ -93,9 +132,9 @@ function missing(what: string, zone: Name): DenialVerdict {
 export function proveNxdomain(zone: Name, qname: Name, proofs: readonly RRset[], opts: DenialOptions): DenialVerdict {
   const what = `NXDOMAIN for ${qname.toString()} in ${zone.toString()}`;
   const nsec = nsecRecords(proofs);
-  if (nsec.length > 0) return fromNsec(nsecProvesNxdomain(nsec, qname, zone), what, opts);
+  if (nsec.length > 0) return overreach(nsec, zone, what) ?? fromNsec(nsecProvesNxdomain(nsec, qname, zone), what, opts);
   const nsec3 = nsec3Records(proofs);
-  if (nsec3.length > 0) return fromNsec3(nsec3ProvesNxdomain(nsec3, qname, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher }), what, opts);
+  if (nsec3.length > 0) return fromNsec3(proveWithOneChain(nsec3, (c) => nsec3ProvesNxdomain(c, qname, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher })), what, opts);
   return missing(what, zone);
 }
 
@@ -103,10 +142,10 @@ export function proveNxdomain(zone: Name, qname: Name, proofs: readonly RRset[],
 export function proveNodata(zone: Name, qname: Name, qtype: number, proofs: readonly RRset[], opts: DenialOptions): DenialVerdict {
   const what = `NODATA for ${qname.toString()} ${rrTypeToString(qtype)} in ${zone.toString()}`;
   const nsec = nsecRecords(proofs);
-  if (nsec.length > 0) return fromNsec(nsecProvesNoData(nsec, qname, qtype), what, opts);
+  if (nsec.length > 0) return overreach(nsec, zone, what) ?? fromNsec(nsecProvesNoData(nsec, qname, qtype), what, opts);
   const nsec3 = nsec3Records(proofs);
   if (nsec3.length > 0) {
-    const p = nsec3ProvesNoData(nsec3, qname, qtype, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher });
+    const p = proveWithOneChain(nsec3, (c) => nsec3ProvesNoData(c, qname, qtype, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher }));
     // A DS denial by opt-out is a proven insecure delegation: as a NODATA answer, not secure either.
     return fromNsec3(p, what, opts);
   }
@@ -117,10 +156,10 @@ export function proveNodata(zone: Name, qname: Name, qtype: number, proofs: read
 export function proveWildcardAnswer(zone: Name, qname: Name, wildcard: Name, proofs: readonly RRset[], opts: DenialOptions): DenialVerdict {
   const what = `wildcard answer for ${qname.toString()} from ${wildcard.toString()}`;
   const nsec = nsecRecords(proofs);
-  if (nsec.length > 0) return fromNsec(nsecProvesWildcardExpansion(nsec, qname, wildcard), what, opts);
+  if (nsec.length > 0) return overreach(nsec, zone, what) ?? fromNsec(nsecProvesWildcardExpansion(nsec, qname, wildcard), what, opts);
   const nsec3 = nsec3Records(proofs);
   if (nsec3.length > 0) {
-    return fromNsec3(nsec3ProvesWildcardAnswer(nsec3, qname, wildcard, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher }), what, opts);
+    return fromNsec3(proveWithOneChain(nsec3, (c) => nsec3ProvesWildcardAnswer(c, qname, wildcard, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher })), what, opts);
   }
   return missing(what, zone);
 }
@@ -141,7 +180,7 @@ export function proveNoDs(parent: Name, name: Name, proofs: readonly RRset[], op
   }
   const nsec3 = nsec3Records(proofs);
   if (nsec3.length > 0) {
-    const p = nsec3ProvesNoData(nsec3, name, RRType.DS, parent, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher });
+    const p = proveWithOneChain(nsec3, (c) => nsec3ProvesNoData(c, name, RRType.DS, parent, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher }));
     if (!p.proven) {
       const v = failed(what, p.why, p.detail, opts);
       // Too many iterations: we cannot tell, so the delegation is treated as insecure (RFC 9276 §3.2).

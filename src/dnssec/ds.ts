@@ -77,11 +77,11 @@ export interface DsSelection {
  * SHA-1 records are dropped whenever a SHA-256 or SHA-384 record for a supported algorithm is
  * present (RFC 4509 §3), so an attacker cannot downgrade the chain to the weaker digest.
  */
-export function selectUsableDs(dsSet: readonly DsRdata[]): DsSelection {
+export function selectUsableDs(dsSet: readonly DsRdata[], supportsAlgorithm: (algorithm: number) => boolean = isSupportedAlgorithm): DsSelection {
   const supported: DsRdata[] = [];
   const unsupported: DsRdata[] = [];
   for (const ds of dsSet) {
-    if (isSupportedDigest(ds.digestType) && isSupportedAlgorithm(ds.algorithm)) supported.push(ds);
+    if (isSupportedDigest(ds.digestType) && supportsAlgorithm(ds.algorithm)) supported.push(ds);
     else unsupported.push(ds);
   }
   const hasStrong = supported.some((ds) => ds.digestType !== DigestType.SHA1);

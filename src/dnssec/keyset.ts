@@ -13,6 +13,7 @@ import { dnskeyFields, isRevoked, isZoneKey } from './dnskey.ts';
 import { dsMatchesKey, selectUsableDs } from './ds.ts';
 import { keyTag } from './keytag.ts';
 import { validateRRset } from './rrset-verdict.ts';
+import type { SignatureCheck } from './signature-check.ts';
 
 /** What vouches for a zone's keys: the parent's DS records and/or configured DNSKEYs. */
 export interface KeySetTrust {
@@ -54,13 +55,16 @@ export function usableZoneKeys(dnskeys: readonly Uint8Array[]): Uint8Array[] {
  * Validates the DNSKEY RRset of `zone` (`dnskeySet`, undefined when the zone returned none) against
  * `trust` at `now` (unix seconds).
  */
-export function validateKeySet(zone: Name, dnskeySet: RRset | undefined, trust: KeySetTrust, now: number, budget: ValidationBudget): KeySetVerdict {
+export function validateKeySet(
+  zone: Name, dnskeySet: RRset | undefined, trust: KeySetTrust, now: number, budget: ValidationBudget, check?: SignatureCheck,
+): KeySetVerdict {
   const z = zone.toString();
-  const anchorKeys = (trust.dnskeys ?? []).filter((k) => isSupportedAlgorithm(dnskeyFields(k)?.algorithm ?? -1));
-  const selection = selectUsableDs(trust.ds);
+  const supports = check?.supports ?? isSupportedAlgorithm;
+  const anchorKeys = (trust.dnskeys ?? []).filter((k) => supports(dnskeyFields(k)?.algorithm ?? -1));
+  const selection = selectUsableDs(trust.ds, supports);
   if (selection.usable.length === 0 && anchorKeys.length === 0) {
     // RFC 4035 §5.2: a DS set we cannot use at all means we must treat the zone as unsigned.
-    const badAlg = selection.unsupported.filter((ds) => !isSupportedAlgorithm(ds.algorithm));
+    const badAlg = selection.unsupported.filter((ds) => !supports(ds.algorithm));
     if (badAlg.length > 0 || (trust.dnskeys ?? []).length > 0) {
       const algs = [...badAlg.map((d) => d.algorithm), ...(trust.dnskeys ?? []).map((k) => dnskeyFields(k)?.algorithm ?? 0)];
       return { security: 'insecure', zone, reason: reason(EdeCode.UNSUPPORTED_DNSKEY_ALGORITHM, `DS for ${z} uses only unsupported algorithm ${unique(algs)}: zone treated as insecure`) };
@@ -107,7 +111,7 @@ export function validateKeySet(zone: Name, dnskeySet: RRset | undefined, trust: 
     const extra = notZone.length > 0 ? ` (key ${unique(notZone)} matches but lacks the ZONE flag, RFC 4034 §2.1.1)` : '';
     return { security: 'bogus', zone, reason: reason(EdeCode.DNSKEY_MISSING, `no DNSKEY of ${z} matches DS key tag ${tags}${extra}`) };
   }
-  const v = validateRRset(dnskeySet, { zone, keys: entry }, now, budget);
+  const v = validateRRset(dnskeySet, { zone, keys: entry }, now, budget, check);
   if (v.security === 'bogus') return { security: 'bogus', zone, reason: v.reason };
   return { security: 'secure', zone, keys: usableZoneKeys(dnskeySet.rdata), ttl: v.ttl };
 }

@@ -261,7 +261,13 @@ export function nsec3ProvesNoData(nsec3s: readonly Nsec3Record[], qname: Name, q
   const wm = wildcard === undefined ? undefined : chain.match(wildcard);
   if (chain.exhausted) return chain.exhausted;
   if (wildcard === undefined || wm === undefined) {
-    return fail('no-proof', `${qname.toString()} does not exist and no NSEC3 matches the wildcard at ${ce.closestEncloser.toString()}`);
+    // RFC 5155 erratum 3441: with no matching NSEC3 (an empty non-terminal above an unsigned
+    // delegation in an opt-out span has none), an opt-out NSEC3 covering the next closer name
+    // proves the NODATA, but only insecurely, whatever the type.
+    if (isOptOut(ce.nextCloserCover)) {
+      return { proven: true, kind: 'opt-out', closestEncloser: ce.closestEncloser, nextCloser: ce.nextCloser, optOut: true };
+    }
+    return fail('not-opt-out', `${qname.toString()} does not exist, no NSEC3 matches the wildcard at ${ce.closestEncloser.toString()} and the NSEC3 covering ${ce.nextCloser.toString()} does not have opt-out set`);
   }
   return checkMatchedTypes(wm, wildcard, qtype) ?? {
     proven: true, kind: 'wildcard-nodata', closestEncloser: ce.closestEncloser, nextCloser: ce.nextCloser,

@@ -12,6 +12,7 @@ import type { ValidationBudget } from './budget.ts';
 import { dnskeyFields } from './dnskey.ts';
 import { keyTag } from './keytag.ts';
 import { verifyRrsig, type RrsigFailureKind } from './rrsig.ts';
+import type { SignatureCheck } from './signature-check.ts';
 
 /** The DNSKEYs of `zone` that a validated chain vouches for (already filtered: zone keys, not revoked). */
 export interface ZoneKeys {
@@ -83,9 +84,10 @@ export function decodeSigs(set: RRset): RrsigRdata[] {
 /**
  * Validates `set` with the keys of `keys.zone` at `now` (unix seconds). Only RRSIGs whose signer is
  * that zone count (RFC 4035 §5.3.1); for each, the keys of the same tag and algorithm are tried, at
- * most `maxKeyTagCollisions` of them, and every verification is paid for from `budget`.
+ * most `maxKeyTagCollisions` of them, and every verification is paid for from `budget`. `check`
+ * replaces the crypto step (replay harness only; undefined means node:crypto, see signature-check.ts).
  */
-export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: ValidationBudget): RRsetVerdict {
+export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: ValidationBudget, check?: SignatureCheck): RRsetVerdict {
   const what = `${set.name.toString()} ${rrTypeToString(set.type)}`;
   const sigs = decodeSigs(set).filter((s) => s.signerName.equals(keys.zone));
   if (sigs.length === 0) {
@@ -110,7 +112,7 @@ export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: V
       const refused = budget.spendVerification(what, tried);
       if (refused !== undefined) return { security: 'bogus', reason: refused };
       tried++;
-      const r = verifyRrsig(set, sig, key, now);
+      const r = verifyRrsig(set, sig, key, now, check);
       if (r.ok) {
         const ttl = Math.max(0, Math.min(set.ttl, sig.originalTtl, sig.expiration - Math.floor(now)));
         return r.wildcard === undefined

@@ -10,6 +10,7 @@ import { keyTag } from './keytag.ts';
 import { dnskeyFields, isZoneKey, DNSKEY_PROTOCOL } from './dnskey.ts';
 import { keyFromDnskey, verifySignature } from './algorithms.ts';
 import { serialCompare } from './serial.ts';
+import type { SignatureCheck } from './signature-check.ts';
 
 /** What verifyRrsig needs of an RRset: owner, type, class and the RDATA of every record. */
 export interface RRsetLike {
@@ -135,8 +136,10 @@ function describe(rrsig: RrsigRdata): string {
  * Order: structure (cheap, and names the real problem), then the key, then the validity window,
  * then the signature itself — the costly step runs only when everything else holds.
  * The caller is responsible for the DNSKEY's owner being the RRSIG's signer name.
+ * `check` replaces the key import and crypto step (the replay harness only; see signature-check.ts);
+ * it runs after the validity window, so dates are judged the same way either way.
  */
-export function verifyRrsig(rrset: RRsetLike, rrsigInput: RrsigRdata | Uint8Array, dnskeyRdata: Uint8Array, now: number): RrsigResult {
+export function verifyRrsig(rrset: RRsetLike, rrsigInput: RrsigRdata | Uint8Array, dnskeyRdata: Uint8Array, now: number, check?: SignatureCheck): RrsigResult {
   let rrsig: RrsigRdata;
   if (rrsigInput instanceof Uint8Array) {
     const d = rrsigCodec.decode(rrsigInput);
@@ -163,6 +166,13 @@ export function verifyRrsig(rrset: RRsetLike, rrsigInput: RrsigRdata | Uint8Arra
   }
   if (key.protocol !== DNSKEY_PROTOCOL) return { ok: false, kind: 'bad-protocol', detail: `DNSKEY ${tag} has protocol ${key.protocol}, not 3` };
   if (!isZoneKey(key.flags)) return { ok: false, kind: 'not-zone-key', detail: `DNSKEY ${tag} does not have the ZONE flag set` };
+  if (check !== undefined) {
+    const win = checkValidityWindow(rrsig, now);
+    if (!win.ok) return { ok: false, kind: win.kind, detail: `${describe(rrsig)}: ${win.detail}` };
+    const c = check.verify(rrsig.algorithm, dnskeyRdata, rrsigSignedPayload(rrset, rrsig, owner), rrsig.signature);
+    if (!c.ok) return { ok: false, kind: c.kind, detail: `${describe(rrsig)} over ${rrset.name.toString()}: DNSKEY ${tag}: ${c.detail}` };
+    return owner === rrset.name ? { ok: true } : { ok: true, wildcard: owner };
+  }
   const imported = keyFromDnskey(dnskeyRdata);
   if (!imported.ok) return { ok: false, kind: imported.kind, detail: `DNSKEY ${tag}: ${imported.detail}` };
   const window = checkValidityWindow(rrsig, now);

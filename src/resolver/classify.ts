@@ -5,7 +5,7 @@
 import { Rcode, RRType, rcodeToString } from '../wire/constants.ts';
 import { Name } from '../wire/name.ts';
 import { rdataCodecFor } from '../wire/rdata/index.ts';
-import { groupRRsets } from '../wire/rrset.ts';
+import { adoptStraySignatures, groupRRsets } from '../wire/rrset.ts';
 import type { Message, Question, RR, RRset } from '../wire/types.ts';
 import { rdataName } from './rdata-views.ts';
 
@@ -23,11 +23,19 @@ export type AnswerEnd =
   | { readonly kind: 'nxdomain'; readonly name: Name; readonly authority: readonly RRset[] }
   | { readonly kind: 'nodata'; readonly name: Name; readonly authority: readonly RRset[] }
   /** The chain leads to a name this response does not answer: resolve it next. */
-  | { readonly kind: 'continue'; readonly name: Name };
+  | { readonly kind: 'continue'; readonly name: Name }
+  /** RFC 6672 §2.2: the DNAME `dname` would make `name` longer than 255 octets (RCODE YXDOMAIN). */
+  | { readonly kind: 'yxdomain'; readonly name: Name; readonly dname: RRset };
 
 export interface AnswerShape {
   readonly links: readonly AliasLink[];
   readonly end: AnswerEnd;
+  /**
+   * NSEC/NSEC3 sets (with RRSIGs) from the authority section of a positive or alias answer: the
+   * proof that a wildcard expansion was right (RFC 4035 §3.1.3.3, RFC 5155 §7.2.6). The validator
+   * needs them; the answer passes them on.
+   */
+  readonly proofs?: readonly RRset[];
 }
 
 export type Classified =
@@ -42,8 +50,15 @@ export type Classified =
       readonly proofs: readonly RRset[];
       readonly dropped: number;
     }
-  /** `rcode` is set when the server answered with an error RCODE (relaxed minimisation retries those). */
-  | { readonly kind: 'lame'; readonly why: string; readonly rcode?: number };
+  /**
+   * `rcode` is set when the server answered with an error RCODE (relaxed minimisation retries those).
+   * `fallback` is what the reply would mean if taken at face value (a recursion-lame answer, an
+   * empty NOERROR): the caller asks the other servers first and uses it only if none does better.
+   */
+  | { readonly kind: 'lame'; readonly why: string; readonly rcode?: number; readonly fallback?: Usable };
+
+/** A classification the iterator can act on. */
+export type Usable = Exclude<Classified, { kind: 'lame' }>;
 
 export interface ClassifyOptions {
   /** The zone the server was asked as: the bailiwick. */
@@ -77,7 +92,10 @@ function aliasTarget(set: RRset): Name | undefined {
   return first === undefined ? undefined : rdataName(set.type, first);
 }
 
-type Walk = { ok: true; links: AliasLink[]; name: Name; data: RRset[] } | { ok: false; why: string };
+type Walk =
+  | { ok: true; links: AliasLink[]; name: Name; data: RRset[] }
+  /** `overflow`: the substitution of this DNAME made the name too long, after `links`. */
+  | { ok: false; why: string; overflow?: { dname: RRset; links: AliasLink[]; name: Name } };
 
 /** Follows CNAME and DNAME links from the question name through the answer section. */
 function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number): Walk {
@@ -95,14 +113,16 @@ function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number
     let next: AliasLink | undefined;
     // A DNAME above the name wins over a CNAME the server may have synthesized for it: we
     // synthesize our own, check theirs against it (checkSynthesis), and keep the signed DNAME.
-    if (question.type !== RRType.DNAME) {
+    // QTYPE=DNAME too: a DNAME at the name itself was taken as data above; one above it still
+    // redirects the name (RFC 6672 §2.2).
+    {
       const current = name;
       const dname = sets.find((s) => s.type === RRType.DNAME && current.labelCount > s.name.labelCount && current.isSubdomainOf(s.name));
       if (dname !== undefined) {
         const target = aliasTarget(dname);
         if (target === undefined) return { ok: false, why: `undecodable DNAME at ${dname.name}` };
         const to = substituteDname(name, dname.name, target);
-        if (to === undefined) return { ok: false, why: `DNAME at ${dname.name} makes ${name} too long` };
+        if (to === undefined) return { ok: false, why: `DNAME at ${dname.name} makes ${name} too long`, overflow: { dname, links, name } };
         const synthesized: RRset = {
           name, type: RRType.CNAME, class: dname.class, ttl: dname.ttl, rdata: [to.toWire()], sigs: [],
         };
@@ -139,24 +159,44 @@ function checkSynthesis(sets: readonly RRset[], links: readonly AliasLink[]): st
 export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
   const q0 = msg.question[0];
   if (msg.question.length !== 1 || q0 === undefined || !sameQuestion(q0, o.question)) return { kind: 'lame', why: 'question mismatch' };
-  if (msg.rcode !== Rcode.NOERROR && msg.rcode !== Rcode.NXDOMAIN) {
+  if (msg.rcode !== Rcode.NOERROR && msg.rcode !== Rcode.NXDOMAIN && msg.rcode !== Rcode.YXDOMAIN) {
     return { kind: 'lame', why: rcodeToString(msg.rcode).toLowerCase(), rcode: msg.rcode };
   }
+  // RDATA that does not decode for its type (a 5-octet A) is scrubbed record by record, as Unbound
+  // does, so the well-formed records of the set still answer. When nothing well-formed is left in
+  // the answer section the server's answer is unusable: scrubbing alone would leave an empty
+  // NODATA with no reason at all.
+  const malformed = (rr: RR): boolean => rdataCodecFor(rr.type)?.decode(rr.rdata).ok === false;
+  const broken = msg.answer.find(malformed);
+  if (broken !== undefined && msg.answer.every(malformed)) {
+    return { kind: 'lame', why: `malformed RDATA in the answer (${broken.name} type ${broken.type}, ${broken.rdata.length} octets)` };
+  }
   let dropped = 0;
-  // Out of bailiwick, or RDATA that does not decode for its type (a 3-octet A): scrubbed.
+  // Out of bailiwick, of another class than the question (a CH NS set beside the IN one), or RDATA
+  // that does not decode for its type (a 3-octet A): scrubbed.
   const inZone = (rr: RR): boolean => {
-    if (rr.name.isSubdomainOf(o.zone) && rdataCodecFor(rr.type)?.decode(rr.rdata).ok !== false) return true;
+    if (rr.class === o.question.class && rr.name.isSubdomainOf(o.zone) && rdataCodecFor(rr.type)?.decode(rr.rdata).ok !== false) return true;
     dropped++;
     return false;
   };
-  const answerSets = groupRRsets(msg.answer.filter(inZone));
-  const authSets = groupRRsets(msg.authority.filter(inZone));
-  const additionalSets = groupRRsets(msg.additional.filter(inZone));
+  const [answerSets, authSets, additionalSets] = adoptStraySignatures([
+    groupRRsets(msg.answer.filter(inZone)), groupRRsets(msg.authority.filter(inZone)), groupRRsets(msg.additional.filter(inZone)),
+  ]);
   const authoritative = msg.flags.aa || o.forwarding;
   const negativeAuthority = authSets.filter((s) => NEGATIVE_PROOF_TYPES.has(s.type));
   const hasSoa = authSets.some((s) => s.type === RRType.SOA);
+  // A denial without SOA and without NS (RFC 2308 §2.2 type 3) that carries NSEC/NSEC3 proofs is
+  // still a denial from the zone: the validator judges the proofs, as Unbound takes such replies.
+  // With an NS set it is a referral (or a lame one), never this.
+  const hasDenial = hasSoa || (!authSets.some((s) => s.type === RRType.NS) && authSets.some((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3));
 
   const walk = walkAnswer(answerSets, o.question, o.maxLinks);
+  if (msg.rcode === Rcode.YXDOMAIN) {
+    // Passed on only with the DNAME that explains it; any other YXDOMAIN is an error reply.
+    if (walk.ok || walk.overflow === undefined) return { kind: 'lame', why: 'yxdomain', rcode: msg.rcode };
+    const { dname, links, name } = walk.overflow;
+    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links, end: { kind: 'yxdomain', name, dname } }, dropped };
+  }
   if (!walk.ok) return { kind: 'lame', why: walk.why };
   const mismatch = checkSynthesis(answerSets, walk.links);
   if (mismatch !== undefined) return { kind: 'lame', why: mismatch };
@@ -166,7 +206,6 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
   if (walk.data.length > 0 || walk.links.length > 0) {
     // Without AA the data is still the server's answer, as Unbound takes it, but it is cached at
     // a lower trust rank (Trust.ANSWER) than authoritative data.
-    if (recursiveLame) return { kind: 'lame', why: 'non-authoritative answer' };
     const name = walk.name;
     let end: AnswerEnd;
     if (walk.data.length > 0) end = { kind: 'data', name, rrsets: walk.data };
@@ -174,12 +213,16 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
     else if (msg.rcode === Rcode.NXDOMAIN) end = { kind: 'nxdomain', name, authority: negativeAuthority };
     else if (hasSoa) end = { kind: 'nodata', name, authority: negativeAuthority };
     else end = { kind: 'continue', name };
-    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: walk.links, end }, dropped };
+    const proofs = end.kind === 'data' || end.kind === 'continue' ? authSets.filter((s) => s.type === RRType.NSEC || s.type === RRType.NSEC3) : [];
+    const shape: AnswerShape = proofs.length > 0 ? { links: walk.links, end, proofs } : { links: walk.links, end };
+    const answer: Usable = { kind: 'answer', authoritative: msg.flags.aa, answer: shape, dropped };
+    if (recursiveLame) return { kind: 'lame', why: 'non-authoritative answer', fallback: answer };
+    return answer;
   }
 
   const qname = o.question.name;
   if (msg.rcode === Rcode.NXDOMAIN) {
-    if (!authoritative && (!hasSoa || recursiveLame)) return { kind: 'lame', why: 'non-authoritative NXDOMAIN' };
+    if (!authoritative && (!hasDenial || recursiveLame)) return { kind: 'lame', why: 'non-authoritative NXDOMAIN' };
     return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: [], end: { kind: 'nxdomain', name: qname, authority: negativeAuthority } }, dropped };
   }
 
@@ -199,8 +242,17 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
       return { kind: 'referral', child: down.name, ns: down, glue, ds, proofs, dropped };
     }
   }
-  if (authoritative || (hasSoa && !recursiveLame)) {
-    return { kind: 'answer', authoritative: msg.flags.aa, answer: { links: [], end: { kind: 'nodata', name: qname, authority: negativeAuthority } }, dropped };
+  // NS records for an ancestor of the zone and no SOA: an upward referral ("ask the root"), which
+  // is lameness whatever the AA bit says (RFC 1034 §5.3.3 step 4: only referrals closer count).
+  // Checked on the unscrubbed section: the scrubber has already removed those out-of-zone NS.
+  const upward = msg.authority.some((rr) => rr.type === RRType.NS && !rr.name.equals(o.zone) && o.zone.isSubdomainOf(rr.name));
+  if (upward && !hasSoa) return { kind: 'lame', why: 'upward referral' };
+  if (authoritative || (hasDenial && !recursiveLame)) {
+    const nodata: Usable = { kind: 'answer', authoritative: msg.flags.aa, answer: { links: [], end: { kind: 'nodata', name: qname, authority: negativeAuthority } }, dropped };
+    // Nothing at all in the reply: more likely a broken server than a NODATA (which carries an
+    // SOA, RFC 2308 §2.2); other servers are asked first.
+    if (msg.answer.length === 0 && msg.authority.length === 0) return { kind: 'lame', why: 'empty answer', fallback: nodata };
+    return nodata;
   }
   if (nsSets.length > 0) return { kind: 'lame', why: `referral that does not go down (to ${nsSets[0].name})` };
   return { kind: 'lame', why: 'non-authoritative answer without referral' };

@@ -6,6 +6,7 @@ import type { ClientQuery, Outcome, Resolve } from '../wire/outcome.ts';
 import type { Question } from '../wire/types.ts';
 import { RRsetCache } from './cache.ts';
 import type { Clock, RandomSource } from './clock.ts';
+import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
@@ -17,6 +18,7 @@ export type { UpstreamTransport, UpstreamResult, UpstreamQueryOptions, ServerAdd
 export type { Clock, RandomSource } from './clock.ts';
 export type { Resolution, AnswerStep, Validator, ValidationVerdict, ValidationContext } from './resolution.ts';
 export { RRsetCache, Trust } from './cache.ts';
+export { FailureCache, FAILURE_TTL_SECONDS } from './failure-cache.ts';
 export { parseRootHints } from './hints.ts';
 
 export interface ResolverDeps {
@@ -34,6 +36,8 @@ export interface Resolver {
   /** Resolution before validation, for the validator's own lookups and for diagnostics. */
   readonly resolveQuestion: (question: Question, options?: { cacheOnly?: boolean }) => Promise<Resolution>;
   readonly cache: RRsetCache;
+  /** Recent unreachable-authority SERVFAILs, answered again with EDE 13 (failure-cache.ts). */
+  readonly failures: FailureCache;
   readonly options: ResolverOptions;
   close(): void;
 }
@@ -51,6 +55,7 @@ function failure(rcode: number, ede: number, text: string): Outcome {
 export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps): Resolver {
   const options = resolveOptions(input);
   const cache = new RRsetCache(options.cache, deps.clock);
+  const failures = new FailureCache(deps.clock);
   const infra = new InfraCache(deps.clock, options.limits.upstreamTimeoutMs);
   const iterator = new Iterator({
     options, transport: deps.transport, clock: deps.clock, cache, infra, random: deps.random ?? Math.random, log: deps.log ?? quietLog,
@@ -73,10 +78,22 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     const base: Outcome = { rcode: res.rcode, answer: res.answer, authority: res.authority, additional: [], security: 'insecure', reasons: res.reasons };
     const validator = deps.validator;
     if (validator === undefined || res.rcode === Rcode.SERVFAIL || res.rcode === Rcode.REFUSED) return base;
-    const context: ValidationContext = { query, fetch: (q) => resolveQuestion(q), now: () => deps.clock.now() };
+    // Upstream queries the validator's DNSKEY/DS fetches cost: none means the verdict came from cache.
+    let fetchedUpstream = 0;
+    const fetch = async (q: Question): Promise<Resolution> => {
+      const r = await resolveQuestion(q);
+      fetchedUpstream += r.upstreamQueries;
+      return r;
+    };
+    const context: ValidationContext = { query, fetch, now: () => deps.clock.now() };
     const verdict = await validator.validateResolution(res, context);
     const reasons = [...verdict.reasons, ...res.reasons];
-    if (verdict.security === 'bogus' && !query.cd) return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'bogus', reasons };
+    if (verdict.security === 'bogus' && !query.cd) {
+      // A bogus answer judged without asking anyone (answer and keys all from cache, whose bogus
+      // verdicts live cache.bogusTtl seconds) is a cached error: EDE 13 after the original reason.
+      const cached = res.fromCache && res.upstreamQueries === 0 && fetchedUpstream === 0;
+      return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'bogus', reasons: cached ? withCachedError(reasons, cachedBogusText(query.question)) : reasons };
+    }
     return { ...base, security: verdict.security, reasons };
   };
 
@@ -85,8 +102,11 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     if (closed) return failure(Rcode.SERVFAIL, EdeCode.NOT_READY, 'resolver is shutting down');
     if (q.class !== RRClass.IN) return failure(Rcode.REFUSED, EdeCode.NOT_SUPPORTED, 'only class IN is resolved');
     if (isMetaType(q.type) && q.type !== RRType.ANY) return failure(Rcode.NOTIMP, EdeCode.NOT_SUPPORTED, `query type ${q.type} is not resolved`);
+    const remembered = failures.lookup(q);
+    if (remembered !== undefined) return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'insecure', reasons: remembered.reasons };
     // RD=0: answer from cache only; a miss is REFUSED + EDE 20 (as Unbound does), never an empty NOERROR.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
+    if (res.rcode === Rcode.SERVFAIL) failures.remember(q, res.reasons);
     return toOutcome(res, query);
   };
 
@@ -94,11 +114,13 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     resolve,
     resolveQuestion,
     cache,
+    failures,
     options,
     close() {
       closed = true;
       inFlight.clear();
       cache.clear();
+      failures.clear();
     },
   };
 }

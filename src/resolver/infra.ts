@@ -2,6 +2,7 @@
 // the current retransmission timeout with exponential back-off, and whether it was recently
 // lame for a zone or unreachable. Bounded by entry count; forgets the least recently used.
 import { LRUCache } from 'lru-cache';
+import { RRType } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { serverKey, type ServerAddress } from './transport.ts';
@@ -26,8 +27,17 @@ interface InfraEntry {
   known: boolean;
   consecutiveTimeouts: number;
   unreachableUntil: number;
-  /** zone key → [held until, why] */
+  /** lameKey(zone, qtype) → [held until, why] */
   readonly lame: Map<string, { until: number; why: string }>;
+}
+
+/**
+ * Lameness is remembered per zone, for every query type (the server does not serve the zone) or
+ * per query-type class, A or other (as Unbound does): a server that botches AAAA queries for a
+ * zone may still answer its A queries correctly.
+ */
+function lameKey(zone: Name, qtype: number | undefined): string {
+  return `${zone.key}|${qtype === undefined ? 'all' : qtype === RRType.A ? 'A' : 'other'}`;
 }
 
 export type Usability = { usable: true } | { usable: false; why: string };
@@ -70,8 +80,17 @@ export class InfraCache {
     e.unreachableUntil = 0;
   }
 
+  /**
+   * `timeoutMs` is the timeout the lost query was sent with. Only a loss at the current back-off
+   * level counts (as Unbound's rtt_lost does): fifty queries sent together and lost together are
+   * one piece of evidence, not fifty, so a burst under load cannot mark a server unreachable.
+   */
   recordTimeout(s: ServerAddress, timeoutMs: number): void {
     const e = this.#entry(s);
+    if (timeoutMs < this.timeoutFor(s)) {
+      e.srttMs = Math.max(e.srttMs, timeoutMs);
+      return;
+    }
     e.consecutiveTimeouts++;
     // A timeout says the server is at least this slow: rank it accordingly.
     e.srttMs = Math.max(e.srttMs, timeoutMs);
@@ -82,19 +101,21 @@ export class InfraCache {
     this.#entry(s).unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
   }
 
-  recordLame(s: ServerAddress, zone: Name, why: string): void {
-    this.#entry(s).lame.set(zone.key, { until: this.#clock.now() + LAME_HOLD_MS, why });
+  /** `qtype` undefined: lame for every query type of the zone. */
+  recordLame(s: ServerAddress, zone: Name, qtype: number | undefined, why: string): void {
+    this.#entry(s).lame.set(lameKey(zone, qtype), { until: this.#clock.now() + LAME_HOLD_MS, why });
   }
 
-  usability(s: ServerAddress, zone: Name): Usability {
+  usability(s: ServerAddress, zone: Name, qtype: number): Usability {
     const e = this.#lru.get(serverKey(s));
     if (e === undefined) return { usable: true };
     const now = this.#clock.now();
     if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable' };
-    const l = e.lame.get(zone.key);
-    if (l !== undefined) {
+    for (const k of [lameKey(zone, undefined), lameKey(zone, qtype)]) {
+      const l = e.lame.get(k);
+      if (l === undefined) continue;
       if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})` };
-      e.lame.delete(zone.key);
+      e.lame.delete(k);
     }
     return { usable: true };
   }

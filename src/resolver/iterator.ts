@@ -9,8 +9,8 @@ import { Name } from '../wire/name.ts';
 import { groupRRsets } from '../wire/rrset.ts';
 import type { Message, Question, RR, RRset } from '../wire/types.ts';
 import { Budget } from './budget.ts';
-import { MIN_ANSWER_RANK, Trust, type RRsetCache, type TrustRank } from './cache.ts';
-import { classifyResponse, substituteDname, type AliasLink, type AnswerShape, type Classified } from './classify.ts';
+import { MIN_ANSWER_RANK, RRsetCache, Trust, type TrustRank } from './cache.ts';
+import { classifyResponse, substituteDname, type AliasLink, type AnswerShape, type Classified, type Usable } from './classify.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { chooseServer, type InfraCache } from './infra.ts';
 import { MINIMISED_QTYPE, nextMinimisedLabelCount } from './minimise.ts';
@@ -45,6 +45,8 @@ export interface QueryContext {
 interface NsServer {
   readonly name: Name;
   readonly addresses: ServerAddress[];
+  /** The configured addresses of a stub/forward zone: `name` is the zone, never looked up. */
+  readonly fixed?: boolean;
 }
 
 /** A zone and how to reach it. */
@@ -53,10 +55,16 @@ interface ZoneCut {
   readonly kind: 'iterate' | 'stub' | 'forward' | 'hints';
   /** Fixed addresses (stub, forward) and the addresses of NS names known so far. */
   readonly servers: readonly NsServer[];
+  /** stub/forward-first: on failure, iterate as if this zone were not configured. */
+  readonly first?: boolean;
+  /** Ask over TCP from the start. */
+  readonly tcp?: boolean;
+  /** An NS set found in the cache (not a referral followed now): the parent can be asked again. */
+  readonly cached?: boolean;
 }
 
 type ZoneReply =
-  | { ok: true; classified: Exclude<Classified, { kind: 'lame' }>; server: ServerAddress; message: Message }
+  | { ok: true; classified: Usable; server: ServerAddress; message: Message }
   | { ok: false; minimisationFailed: true }
   | { ok: false; minimisationFailed: false; reasons: Reason[] };
 
@@ -75,12 +83,26 @@ function questionText(q: Question): string {
   return `${q.name} ${q.type === RRType.A ? 'A' : `type ${q.type}`}`;
 }
 
+/** Error RCODEs that say the server does not serve the zone at all (RFC 1034 lameness). */
+const ZONE_LAME_RCODES: ReadonlySet<number> = new Set([Rcode.REFUSED, Rcode.NOTAUTH]);
+
+/** The parent-side glue store is small: it only backs up delegations whose child side fails. */
+const PARENT_GLUE_SHARE = 16;
+
 export class Iterator {
   readonly #d: IteratorDeps;
   #priming: Promise<void> | undefined;
+  /**
+   * Glue as the parents gave it in referrals, kept apart from the answer cache, where the child's
+   * authoritative addresses replace it. When parent and child disagree and the child's addresses
+   * fail, the parent's are the last resort (Unbound's parent-side addresses).
+   */
+  readonly #parentGlue: RRsetCache;
 
   constructor(deps: IteratorDeps) {
     this.#d = deps;
+    const c = deps.options.cache;
+    this.#parentGlue = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
   }
 
   newContext(): QueryContext {
@@ -96,6 +118,8 @@ export class Iterator {
     const steps: AnswerStep[] = [];
     const seen = new Set<string>([question.name.key]);
     let links = 0;
+    // Wildcard-expansion proofs of the positive answers on the way (AnswerShape.proofs).
+    const proofs: RRset[] = [];
     let allFromCache = true;
     let name = question.name;
     const startQueries = ctx.budget.upstreamQueries;
@@ -126,6 +150,8 @@ export class Iterator {
       }
       const fromCache = server === undefined;
       const base = { zone, fromCache, ...(server !== undefined ? { server } : {}) };
+      const shapeProofs = shape.proofs ?? [];
+      proofs.push(...shapeProofs);
       for (const link of shape.links) {
         links++;
         if (links > limits.maxCnameChain) {
@@ -134,7 +160,7 @@ export class Iterator {
         answer.push(link.set);
         if (link.synthesized !== undefined) answer.push(link.synthesized);
         steps.push({
-          ...base, kind: 'alias', question: { name: link.from, type: q.type, class: q.class }, answer: [link.set], authority: [],
+          ...base, kind: 'alias', question: { name: link.from, type: q.type, class: q.class }, answer: [link.set], authority: shapeProofs,
           synthesized: link.synthesized !== undefined ? [link.synthesized] : [],
         });
         if (seen.has(link.to.key)) return done(Rcode.SERVFAIL, [], [reason(EdeCode.OTHER, `CNAME loop at ${link.to}`)]);
@@ -145,14 +171,19 @@ export class Iterator {
       switch (end.kind) {
         case 'data':
           answer.push(...end.rrsets);
-          steps.push({ ...base, kind: 'answer', question: endQuestion, answer: end.rrsets, authority: [], synthesized: [] });
-          return done(Rcode.NOERROR, []);
+          steps.push({ ...base, kind: 'answer', question: endQuestion, answer: end.rrsets, authority: shapeProofs, synthesized: [] });
+          return done(Rcode.NOERROR, proofs);
         case 'nxdomain':
           steps.push({ ...base, kind: 'nxdomain', question: endQuestion, answer: [], authority: end.authority, synthesized: [] });
-          return done(Rcode.NXDOMAIN, end.authority);
+          return done(Rcode.NXDOMAIN, [...end.authority, ...proofs]);
         case 'nodata':
           steps.push({ ...base, kind: 'nodata', question: endQuestion, answer: [], authority: end.authority, synthesized: [] });
-          return done(Rcode.NOERROR, end.authority);
+          return done(Rcode.NOERROR, [...end.authority, ...proofs]);
+        case 'yxdomain':
+          // RFC 6672 §2.2: the DNAME is the answer, its substitution is not possible.
+          answer.push(end.dname);
+          steps.push({ ...base, kind: 'alias', question: endQuestion, answer: [end.dname], authority: [], synthesized: [] });
+          return done(Rcode.YXDOMAIN, []);
         case 'continue':
           name = end.name;
           break;
@@ -213,6 +244,7 @@ export class Iterator {
     const cache = this.#d.cache;
     for (const l of shape.links) cache.putRRset(l.set, zone, rank);
     const end = shape.end;
+    if (end.kind === 'yxdomain') cache.putRRset(end.dname, zone, rank);
     if (end.kind === 'data') {
       if (q.type !== RRType.ANY) for (const s of end.rrsets) cache.putRRset(s, zone, rank);
     } else if (end.kind === 'nxdomain' || end.kind === 'nodata') {
@@ -233,7 +265,9 @@ export class Iterator {
   async #iterate(question: Question, ctx: QueryContext): Promise<IterateResult> {
     const opts = this.#d.options;
     const steps: AnswerStep[] = [];
-    let cut = await this.#findCut(question, ctx);
+    /** Configured zones given up on after they failed (stub/forward-first), as `kind|zone`. */
+    const bypassed = new Set<string>();
+    let cut = await this.#findCut(question, ctx, bypassed);
     let minimise = opts.qnameMinimisation && cut.kind !== 'forward';
     let known = cut.zone;
     let minimiseCount = 0;
@@ -255,6 +289,19 @@ export class Iterator {
           // RFC 9156 relaxed mode: a server that errs on the minimised name gets the full one.
           this.#d.log.debug(`minimised query ${questionText(ask)} failed at ${cut.zone}; retrying with the full name`);
           minimise = false;
+          continue;
+        }
+        const fixedFirst = cut.first === true && (cut.kind === 'forward' || cut.kind === 'stub');
+        if (fixedFirst || cut.cached === true) {
+          // forward-first / stub-first: the configured servers failed; iterate without them. A
+          // cached NS set that turned useless (the child's own NS set may name servers that do
+          // not work): ask the parent for the delegation again.
+          this.#d.log.debug(`${cut.kind} servers for ${cut.zone} failed; resolving from above`);
+          bypassed.add(`${cut.kind}|${cut.zone.key}`);
+          cut = await this.#findCut(question, ctx, bypassed);
+          minimise = opts.qnameMinimisation && cut.kind !== 'forward';
+          known = cut.zone;
+          minimiseCount = 0;
           continue;
         }
         return { ok: false, reasons: reply.reasons, steps };
@@ -282,6 +329,13 @@ export class Iterator {
       }
       const shape = c.answer;
       if (minimised) {
+        if (shape.links.length === 0 && shape.end.kind === 'nxdomain' && !c.authoritative) {
+          // A non-authoritative NXDOMAIN for a hidden name: the broken-server pattern of NXDOMAIN on
+          // empty non-terminals (RFC 9156 §2.3). Not trusted below; ask the full name instead.
+          this.#d.log.debug(`non-authoritative NXDOMAIN for minimised ${ask.name} at ${cut.zone}; asking the full name`);
+          minimise = false;
+          continue;
+        }
         if (shape.links.length === 0 && shape.end.kind === 'nxdomain') {
           // RFC 8020: nothing exists below a name that does not exist.
           this.#storeNegative('nxdomain', ask.name, ask, shape.end.authority, cut.zone, c.authoritative ? Trust.AUTH_AUTHORITY : Trust.ANSWER);
@@ -299,7 +353,10 @@ export class Iterator {
   #storeReferral(c: Extract<Classified, { kind: 'referral' }>, parent: Name): void {
     const cache = this.#d.cache;
     cache.putRRset(c.ns, parent, Trust.AUTHORITY);
-    for (const g of c.glue) cache.putRRset(g, parent, Trust.ADDITIONAL);
+    for (const g of c.glue) {
+      cache.putRRset(g, parent, Trust.ADDITIONAL);
+      this.#parentGlue.putRRset(g, parent, Trust.ADDITIONAL);
+    }
     if (c.ds !== undefined) cache.putRRset(c.ds, parent, Trust.AUTH_AUTHORITY);
   }
 
@@ -342,7 +399,8 @@ export class Iterator {
   }
 
   #fixedCut(z: ZoneServers, kind: 'stub' | 'forward'): ZoneCut {
-    return { zone: z.zone, kind, servers: [{ name: z.zone, addresses: [...z.addresses] }] };
+    const hosts = (z.hosts ?? []).map((name) => ({ name, addresses: this.#knownAddresses(name, []) }));
+    return { zone: z.zone, kind, servers: [{ name: z.zone, addresses: [...z.addresses], fixed: true }, ...hosts], first: z.first === true, tcp: z.tcp === true };
   }
 
   #hintsCut(): ZoneCut {
@@ -353,21 +411,21 @@ export class Iterator {
   }
 
   /** The deepest zone we know how to reach for `question` (DS lives in the parent zone). */
-  async #findCut(question: Question, ctx: QueryContext): Promise<ZoneCut> {
+  async #findCut(question: Question, ctx: QueryContext, bypassed: ReadonlySet<string> = new Set()): Promise<ZoneCut> {
     const opts = this.#d.options;
     const start = question.type === RRType.DS && !question.name.isRoot ? question.name.parent() : question.name;
     for (let n = start; ; n = n.parent()) {
       const fwd = opts.forwardZones.find((z) => z.zone.equals(n));
-      if (fwd !== undefined) return this.#fixedCut(fwd, 'forward');
+      if (fwd !== undefined && !bypassed.has(`forward|${n.key}`)) return this.#fixedCut(fwd, 'forward');
       const stub = opts.stubZones.find((z) => z.zone.equals(n));
-      if (stub !== undefined) return this.#fixedCut(stub, 'stub');
-      const ns = this.#d.cache.getRRset(n, RRType.NS, RRClass.IN);
+      if (stub !== undefined && !bypassed.has(`stub|${n.key}`)) return this.#fixedCut(stub, 'stub');
+      const ns = bypassed.has(`iterate|${n.key}`) ? undefined : this.#d.cache.getRRset(n, RRType.NS, RRClass.IN);
       if (ns !== undefined && !n.isRoot) {
         const servers = this.#nsServers(ns.rrset, []);
         // Every NS name inside the zone and no address known: only the parent can tell us (its
         // referral carries the glue), so start there instead of looping on ourselves.
         const selfReferential = servers.every((s) => s.addresses.length === 0 && s.name.isSubdomainOf(n));
-        if (!selfReferential) return { zone: n, kind: 'iterate', servers };
+        if (!selfReferential) return { zone: n, kind: 'iterate', servers, cached: true };
       }
       if (n.isRoot) break;
     }
@@ -444,20 +502,33 @@ export class Iterator {
     for (const s of cut.servers) addAddresses(s.addresses);
     const lookups: { name: Name; type: number }[] = [];
     for (const s of cut.servers) {
-      if (s.addresses.length > 0 || cut.kind === 'stub' || forwarding) continue;
+      if (s.addresses.length > 0 || s.fixed === true) continue;
       if (opts.doIp4) lookups.push({ name: s.name, type: RRType.A });
       if (opts.doIp6) lookups.push({ name: s.name, type: RRType.AAAA });
     }
     const namesLookedUp = new Set<string>();
     const describe = (s: ServerAddress) => describeServer(s, opts.upstreamPort);
+    /** The best suspicious reply so far (recursion-lame, empty), used when nothing better comes. */
+    let fallback: ZoneReply | undefined;
     const fail = (extra?: Reason): ZoneReply => {
       if (extra !== undefined) return { ok: false, minimisationFailed: false, reasons: [extra] };
+      if (fallback !== undefined) return fallback;
       const detail = failures.length > 0 ? failures.join(', ') : 'no usable server address';
       const reasons = [reason(EdeCode.NO_REACHABLE_AUTHORITY, `no reachable authority for ${cut.zone}: ${detail}`)];
       if (networkErrors.length > 0) reasons.push(reason(EdeCode.NETWORK_ERROR, `network error reaching ${cut.zone}: ${networkErrors.join(', ')}`));
       return { ok: false, minimisationFailed: false, reasons };
     };
     const noted = new Set<string>();
+    let parentSideTried = false;
+    if (cut.kind === 'forward' || cut.kind === 'stub') {
+      // Configured host names are resolved before the zone is used, so every configured server
+      // is known from the start (as Unbound resolves forward-host / stub-host).
+      for (;;) {
+        const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
+        if (more === undefined) break;
+        addAddresses(more);
+      }
+    }
 
     for (;;) {
       if (ctx.budget.failure !== undefined) return fail(ctx.budget.failure);
@@ -465,7 +536,7 @@ export class Iterator {
       for (const a of addresses) {
         const k = serverKey(a);
         if (tried.has(k)) continue;
-        const u = d.infra.usability(a, cut.zone);
+        const u = d.infra.usability(a, cut.zone, ask.type);
         if (u.usable) candidates.push(a);
         else if (!noted.has(k)) {
           noted.add(k);
@@ -475,16 +546,37 @@ export class Iterator {
       const server = chooseServer(candidates, d.infra, d.random);
       if (server === undefined) {
         const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
-        if (more === undefined) return fail(ctx.budget.failure);
-        addAddresses(more);
-        continue;
+        if (more !== undefined) {
+          addAddresses(more);
+          continue;
+        }
+        if (!parentSideTried && cut.kind === 'iterate') {
+          // Last resort: the addresses the parent gave as glue, where the child's differ.
+          parentSideTried = true;
+          const before = addresses.length;
+          for (const s of cut.servers) addAddresses(this.#parentSideAddresses(s.name));
+          if (addresses.length > before) continue;
+        }
+        return fail(ctx.budget.failure);
       }
       tried.add(serverKey(server));
       const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
       if (spent !== undefined) return fail(spent);
       const timeoutMs = Math.max(1, Math.min(d.infra.timeoutFor(server), ctx.budget.remainingMs()));
       d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);
-      const r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: false, timeoutMs });
+      let r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: cut.tcp === true, timeoutMs });
+      if (r.ok && r.message.flags.tc && !r.tcp) {
+        // The transport normally retries a truncated UDP answer over TCP itself; one that hands
+        // back TC=1 gets the retry here, so a truncated answer is never taken as complete.
+        const again = ctx.budget.takeUpstreamQuery(ask.name.toString());
+        if (again !== undefined) return fail(again);
+        r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: true, timeoutMs });
+      }
+      if (r.ok && r.message.flags.tc) {
+        // RFC 2181 §9: a truncated answer is incomplete; its data must not be used or cached.
+        failures.push(`${describe(server)} sent a truncated answer over TCP`);
+        continue;
+      }
       if (!r.ok) {
         if (r.kind === 'timeout') {
           d.infra.recordTimeout(server, timeoutMs);
@@ -500,15 +592,41 @@ export class Iterator {
       }
       d.infra.recordRtt(server, r.rttMs);
       const c = classifyResponse(r.message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
+      if (c.kind === 'lame' && minimised && c.fallback !== undefined && c.why === 'empty answer') {
+        // An empty reply to a hidden (minimised) query is the usual empty non-terminal.
+        return { ok: true, classified: c.fallback, server, message: r.message };
+      }
       if (c.kind === 'lame') {
         if (minimised && (c.rcode !== undefined || c.why.startsWith('non-authoritative'))) return { ok: false, minimisationFailed: true };
-        d.infra.recordLame(server, cut.zone, c.why);
+        if (c.fallback !== undefined) {
+          // Usable as a last resort; not held as lameness, so the next query tries again.
+          fallback ??= { ok: true, classified: c.fallback, server, message: r.message };
+          failures.push(`${describe(server)} ${c.why}`);
+          continue;
+        }
+        // REFUSED/NOTAUTH: the server does not serve the zone at all. Other lameness (an upward
+        // referral, a bad answer) is held for the query-type class only. An error RCODE such as
+        // SERVFAIL or YXDOMAIN is about this query alone, so the next query asks again.
+        if (c.rcode !== undefined && ZONE_LAME_RCODES.has(c.rcode)) d.infra.recordLame(server, cut.zone, undefined, c.why);
+        else if (c.rcode === undefined) d.infra.recordLame(server, cut.zone, ask.type, c.why);
         failures.push(`${describe(server)} ${c.why}`);
         continue;
       }
       if (c.dropped > 0) d.log.debug(`dropped ${c.dropped} out-of-bailiwick record(s) from ${describe(server)} for ${cut.zone}`);
       return { ok: true, classified: c, server, message: r.message };
     }
+  }
+
+  #parentSideAddresses(name: Name): ServerAddress[] {
+    const out: ServerAddress[] = [];
+    for (const type of [RRType.A, RRType.AAAA]) {
+      const set = this.#parentGlue.getRRset(name, type, RRClass.IN)?.rrset;
+      for (const r of set?.rdata ?? []) {
+        const a = addressText(type, r);
+        if (a !== undefined && this.#familyAllowed(a)) out.push({ address: a, port: this.#d.options.upstreamPort });
+      }
+    }
+    return out;
   }
 
   /** Looks up the next NS name's addresses; undefined when there is nothing left to try. */

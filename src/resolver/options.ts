@@ -9,6 +9,18 @@ import type { ServerAddress } from './transport.ts';
 export interface ZoneServers {
   readonly zone: Name;
   readonly addresses: readonly ServerAddress[];
+  /**
+   * forward-first / stub-first: when none of these servers gives a usable answer, resolve the
+   * question by ordinary iteration instead of failing (absent means false: the zone's servers only).
+   */
+  readonly first?: boolean;
+  /** Ask these servers over TCP from the start (forward-tcp-upstream / stub-tcp-upstream). */
+  readonly tcp?: boolean;
+  /**
+   * Server host names (forward-host / stub-host): their addresses are looked up when the fixed
+   * addresses fail, like NS names without glue.
+   */
+  readonly hosts?: readonly Name[];
 }
 
 export interface CacheOptions {

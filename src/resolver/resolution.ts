@@ -6,6 +6,7 @@ import type { Name } from '../wire/name.ts';
 import type { ClientQuery, Security } from '../wire/outcome.ts';
 import type { Question, RRset } from '../wire/types.ts';
 import type { ServerAddress } from './transport.ts';
+import type { TraceSink } from './trace.ts';
 
 export type StepKind =
   /** Final data for the name asked. */
@@ -63,6 +64,8 @@ export interface ValidationContext {
   readonly query: ClientQuery;
   fetch(question: Question): Promise<Resolution>;
   now(): number;
+  /** Diagnostics only (`anchord explain`): receives every chain and verdict step; the daemon passes none. */
+  readonly trace?: TraceSink;
 }
 
 /**

@@ -5,7 +5,7 @@
 // verdicts combine worst-first (bogus > indeterminate > insecure > secure), and every Reason is
 // kept, the most important first. The judging itself lives in src/dnssec/ (no I/O there).
 import { EdeCode, reason, type Reason } from '../wire/ede.ts';
-import { Rcode, RRClass, RRType } from '../wire/constants.ts';
+import { Rcode, RRClass, RRType, rrTypeToString } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import type { Security } from '../wire/outcome.ts';
 import { dsCodec, rrsigCodec, type DsRdata } from '../wire/rdata/dnssec.ts';
@@ -17,13 +17,15 @@ import {
 } from '../dnssec/denial-verdict.ts';
 import { validateKeySet } from '../dnssec/keyset.ts';
 import { Nsec3Hasher } from '../dnssec/nsec3hash.ts';
-import { validateRRset } from '../dnssec/rrset-verdict.ts';
+import { decodeSigs, validateRRset } from '../dnssec/rrset-verdict.ts';
+import type { SignatureCheck } from '../dnssec/signature-check.ts';
 import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
 import type { AnswerStep, Resolution, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import { DEFAULT_CACHE } from './options.ts';
 import { rdataName } from './rdata-views.ts';
+import { anchorEvent, cachedKeysEvent, denialEvent, dnskeyEvent, dsEvent, keysEvent, noDsEvent, rrsetEvent } from './trace.ts';
 
 export interface ValidatorConfig {
   readonly trustAnchors: readonly TrustAnchor[];
@@ -37,6 +39,12 @@ export interface ValidatorConfig {
   /** The resolver's cache, whose security slot keeps each RRset's verdict (attachCache sets it later). */
   readonly cache?: RRsetCache;
   readonly maxKeyEntries?: number;
+  /**
+   * Replaces the crypto step of every signature check. Only the Unbound replay harness sets it (to
+   * mirror Unbound's fake-sha1 test build); the daemon's config has no key for it, so production
+   * always verifies with node:crypto (REAL_SIGNATURE_CHECK).
+   */
+  readonly signatureCheck?: SignatureCheck;
 }
 
 export interface DnssecValidator extends Validator {
@@ -74,12 +82,15 @@ function sameRdata(a: RRset, b: RRset): boolean {
  * ancestor outside the trust anchor's reach must not turn a stripped answer from bogus into
  * insecure; and a signer below the zone asked is still checked cut by cut from the anchor.
  */
-function signerZone(set: RRset | undefined, asked: Name): Name {
+function signerZone(set: RRset | undefined, asked: Name, unsignedAt: Name = asked): Name {
   for (const raw of set?.sigs ?? []) {
     const d = rrsigCodec.decode(raw);
     if (d.ok && set !== undefined && set.name.isSubdomainOf(d.value.signerName) && d.value.signerName.isSubdomainOf(asked)) return d.value.signerName;
   }
-  return asked;
+  // No usable signer: the zone may still lie below the zone asked (a forwarder is asked as "." for
+  // everything), so the DS walk from the anchor down to `unsignedAt` finds the real cut; each cut
+  // on the way is proven by its parent's keys, so this cannot downgrade a secure zone.
+  return unsignedAt.isSubdomainOf(asked) ? unsignedAt : asked;
 }
 
 /** Worst verdict wins; reasons of the worse verdicts come first, duplicates once. */
@@ -107,6 +118,18 @@ interface Run {
   readonly now: number;
   readonly budget: ValidationBudget;
   readonly denial: DenialOptions;
+  /** Referral steps seen in this run (the resolution's and its fetches'), by child zone. */
+  readonly referrals: Map<string, AnswerStep>;
+  /** NSEC/NSEC3 sets from the authority of every step seen in this run. */
+  readonly proofs: RRset[];
+}
+
+/** Remembers the referrals and proofs of `res` for the DS decisions of this run. */
+function learnReferrals(res: Resolution, run: Run): void {
+  for (const step of res.steps) {
+    if (step.kind === 'referral' && step.child !== undefined) run.referrals.set(step.child.key, step);
+    for (const s of step.authority) if (PROOF_TYPES.has(s.type)) run.proofs.push(s);
+  }
 }
 
 export function createValidator(config: ValidatorConfig): DnssecValidator {
@@ -116,6 +139,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const maxIterations = config.nsec3MaxIterations ?? DEFAULT_NSEC3_MAX_ITERATIONS;
   const bogusTtl = config.bogusTtl ?? DEFAULT_CACHE.bogusTtl;
   const keyCache = new KeyCache(config.maxKeyEntries);
+  const check = config.signatureCheck;
   let cache = config.cache;
 
   const bogusEntry = (zone: Name, r: Reason, run: Run): KeyEntry => ({ security: 'bogus', zone, reason: r, expiresAt: run.nowMs + bogusTtl * MS_PER_SECOND });
@@ -124,8 +148,14 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const validateAll = (sets: readonly RRset[], keys: Extract<KeyEntry, { security: 'secure' }>, run: Run): { ok: true; ttl: number } | { ok: false; reason: Reason } => {
     let ttl = Number.MAX_SAFE_INTEGER;
     for (const s of sets) {
-      const v = validateRRset(s, keys, run.now, run.budget);
+      const v = validateRRset(s, keys, run.now, run.budget, check);
+      run.context.trace?.(rrsetEvent(s, keys.zone, v, { checked: true }));
       if (v.security === 'bogus') return { ok: false, reason: v.reason };
+      if (v.wildcard !== undefined && PROOF_TYPES.has(s.type)) {
+        // A wildcard-synthesized NSEC/NSEC3 has an owner the zone never had: as a proof it could
+        // deny anything (CVE-2017-15105), so it proves nothing and the answer is bogus.
+        return { ok: false, reason: reason(EdeCode.DNSSEC_BOGUS, `${rrTypeToString(s.type)} at ${s.name.toString()} is expanded from the wildcard ${v.wildcard.toString()}: not a proof`) };
+      }
       ttl = Math.min(ttl, v.ttl);
     }
     return { ok: true, ttl };
@@ -134,12 +164,16 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   /** The DNSKEY RRset of `zone` judged against `ds` (and configured keys at an anchor). */
   const keysOf = async (zone: Name, ds: readonly DsRdata[], dnskeys: readonly Uint8Array[], ttlCap: number, run: Run): Promise<KeyEntry> => {
     const res = await run.context.fetch({ name: zone, type: RRType.DNSKEY, class: RRClass.IN });
+    learnReferrals(res, run);
     if (res.rcode !== Rcode.NOERROR) {
       const why = res.reasons.map((r) => r.text).join('; ');
-      return bogusEntry(zone, reason(EdeCode.DNSKEY_MISSING, `DNSKEY lookup for ${zone.toString()} failed (rcode ${res.rcode}${why ? `: ${why}` : ''})`), run);
+      const failed = bogusEntry(zone, reason(EdeCode.DNSKEY_MISSING, `DNSKEY lookup for ${zone.toString()} failed (rcode ${res.rcode}${why ? `: ${why}` : ''})`), run);
+      run.context.trace?.(dnskeyEvent(zone, undefined, ds, dnskeys, failed));
+      return failed;
     }
     const set = res.answer.find((s) => s.type === RRType.DNSKEY && s.name.equals(zone));
-    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget);
+    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget, check);
+    run.context.trace?.(dnskeyEvent(zone, set, ds, dnskeys, v));
     switch (v.security) {
       case 'secure':
         return { security: 'secure', zone, keys: v.keys, expiresAt: run.nowMs + Math.min(v.ttl, ttlCap) * MS_PER_SECOND };
@@ -151,11 +185,62 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   };
 
   /**
+   * The parent's referral to `name` already carried the DS RRset or its signed denial (RFC 4035
+   * §3.1.4: a signed zone's referral does): judge that instead of asking for DS again, as Unbound
+   * does. Undefined when the referral proves nothing either way (then the DS query decides).
+   */
+  const fromReferral = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, run: Run): Promise<KeyEntry | undefined> => {
+    const step = run.referrals.get(name.key);
+    if (step === undefined || !step.zone.equals(parent.zone)) return fromSeenProofs(parent, name, run);
+    const dsSet = step.authority.find((s) => s.type === RRType.DS && s.name.equals(name));
+    if (dsSet !== undefined) {
+      const v = validateAll([dsSet], parent, run);
+      if (!v.ok) return bogusEntry(name, v.reason, run);
+      const ds: DsRdata[] = [];
+      for (const r of dsSet.rdata) {
+        const d = dsCodec.decode(r);
+        if (d.ok) ds.push(d.value);
+      }
+      run.context.trace?.(dsEvent(name, parent.zone, ds, step.fromCache, 'secure'));
+      return keysOf(name, ds, [], v.ttl, run);
+    }
+    const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
+    if (proofs.length === 0) return undefined;
+    const v = validateAll(proofs, parent, run);
+    if (!v.ok) return bogusEntry(name, v.reason, run);
+    const p = proveNoDs(parent.zone, name, proofs, run.denial);
+    if (p.result !== 'insecure-delegation') return undefined;
+    run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
+    return { security: 'insecure', zone: name, ...(p.reason !== undefined ? { reason: p.reason } : {}), expiresAt: run.nowMs + v.ttl * MS_PER_SECOND };
+  };
+
+  /**
+   * Signed NSEC/NSEC3 of `parent` that came with other answers of this run (an alias answer from
+   * the parent often carries the proof that the zone it points into has no DS) may already prove
+   * `name` an insecure delegation. Only a conclusive, validated proof is used; anything else
+   * leaves the decision to the DS query.
+   */
+  const fromSeenProofs = (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, run: Run): KeyEntry | undefined => {
+    const signedByParent = (set: RRset): boolean => set.name.isSubdomainOf(parent.zone) && decodeSigs(set).some((sig) => sig.signerName.equals(parent.zone));
+    const proofs = run.proofs.filter(signedByParent);
+    if (proofs.length === 0) return undefined;
+    const p = proveNoDs(parent.zone, name, proofs, run.denial);
+    if (p.result !== 'insecure-delegation') return undefined;
+    const v = validateAll(proofs, parent, run);
+    if (!v.ok) return undefined;
+    run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
+    return { security: 'insecure', zone: name, ...(p.reason !== undefined ? { reason: p.reason } : {}), expiresAt: run.nowMs + v.ttl * MS_PER_SECOND };
+  };
+
+  /**
    * One step down the chain: is `name` (below the secure zone `parent`) a zone cut, and if so what
    * are its keys? Asks for `name` DS, which the parent answers (RFC 4035 §3.1.4.1).
    */
   const descend = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, run: Run): Promise<KeyEntry | 'no-cut'> => {
+    const hinted = await fromReferral(parent, name, run);
+    if (hinted !== undefined) return hinted;
     const res = await run.context.fetch({ name, type: RRType.DS, class: RRClass.IN });
+    learnReferrals(res, run);
     const n = name.toString();
     if (res.rcode === Rcode.NOERROR) {
       const dsSet = res.answer.find((s) => s.type === RRType.DS && s.name.equals(name));
@@ -167,6 +252,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
           const d = dsCodec.decode(r);
           if (d.ok) ds.push(d.value);
         }
+        run.context.trace?.(dsEvent(name, parent.zone, ds, res.fromCache, 'secure'));
         return keysOf(name, ds, [], v.ttl, run);
       }
       if (res.answer.length > 0) {
@@ -178,6 +264,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       const v = validateAll(proofs, parent, run);
       if (!v.ok) return bogusEntry(name, v.reason, run);
       const p = proveNoDs(parent.zone, name, proofs, run.denial);
+      run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
       const ttl = proofs.length > 0 ? v.ttl : DEFAULT_INSECURE_TTL;
       switch (p.result) {
         case 'no-cut': return 'no-cut';
@@ -198,23 +285,27 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const anchor = closestAnchor(anchors, zone);
     const nta = negativeAnchorFor(insecureDomains, zone);
     if (nta !== undefined && (anchor === undefined || nta.labelCount >= anchor.zone.labelCount)) {
+      run.context.trace?.(keysEvent(zone, 'negative-anchor', 'insecure'));
       return {
         security: 'insecure', zone,
         reason: reason(EdeCode.NEGATIVE_TRUST_ANCHOR, `${zone.toString()} is under the negative trust anchor ${nta.toString()}: not validated`),
         expiresAt: run.nowMs,
       };
     }
+    if (anchor === undefined) run.context.trace?.(keysEvent(zone, 'no-anchor', 'insecure'));
     if (anchor === undefined) return { security: 'insecure', zone, expiresAt: run.nowMs };
     let cur = keyCache.get(anchor.zone, run.nowMs);
     if (cur === undefined) {
+      run.context.trace?.(anchorEvent(anchor));
       cur = await keysOf(anchor.zone, anchor.ds, anchor.dnskeys, Number.MAX_SAFE_INTEGER, run);
       keyCache.set(anchor.zone, cur);
-    }
+    } else run.context.trace?.(cachedKeysEvent(anchor.zone, cur));
     for (let labels = anchor.zone.labelCount + 1; labels <= zone.labelCount; labels++) {
       if (cur.security !== 'secure') return cur;
       const name = zone.suffix(labels);
       const cached = keyCache.get(name, run.nowMs);
       if (cached !== undefined) {
+        if (cached.zone.equals(name)) run.context.trace?.(cachedKeysEvent(name, cached));
         cur = cached;
         continue;
       }
@@ -240,29 +331,41 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const positive = async (set: RRset, step: AnswerStep, run: Run): Promise<Part> => {
     const known = cache?.peekRRset(set.name, set.type, set.class);
     if (known !== undefined && known.security !== undefined && known.security !== 'indeterminate' && sameRdata(known.rrset, set)) {
+      run.context.trace?.(rrsetEvent(set, known.zone, { security: known.security, reason: known.reason }, { checked: false, cached: true }));
       return known.reason !== undefined ? { security: known.security, reason: known.reason } : { security: known.security };
     }
-    const zone = signerZone(set, step.zone);
+    if (set.type === RRType.RRSIG) {
+      // RRSIGs are not signed themselves (RFC 4035 §2.2): an answer to QTYPE=RRSIG cannot be validated.
+      return { security: 'insecure' };
+    }
+    const zone = signerZone(set, step.zone, set.name);
     const keys = await keysFor(zone, run);
     const fromKeys = fromEntry(keys);
     if (fromKeys !== undefined || keys.security !== 'secure') {
       const part = fromKeys ?? { security: 'insecure' as const };
+      run.context.trace?.(rrsetEvent(set, zone, part, { checked: false }));
       remember(set, part, undefined);
       return part;
     }
-    const v = validateRRset(set, keys, run.now, run.budget);
+    const v = validateRRset(set, keys, run.now, run.budget, check);
+    run.context.trace?.(rrsetEvent(set, keys.zone, v, { checked: true }));
     if (v.security === 'bogus') {
       const part: Part = { security: 'bogus', reason: v.reason };
       remember(set, part, undefined);
       return part;
     }
     let part: Part = secure();
-    if (v.wildcard !== undefined) {
+    if (v.wildcard !== undefined && set.type === RRType.DNAME) {
+      // RFC 4592 §4.4: a DNAME at a wildcard owner does not synthesize DNAMEs; a signature that
+      // says it was expanded from one is bogus (Unbound's val_dnamewc).
+      part = { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `DNAME at ${set.name.toString()} is expanded from the wildcard ${v.wildcard.toString()}`) };
+    } else if (v.wildcard !== undefined) {
       const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
       const pv = validateAll(proofs, keys, run);
       if (!pv.ok) part = { security: 'bogus', reason: pv.reason };
       else {
         const d = proveWildcardAnswer(keys.zone, set.name, v.wildcard, proofs, run.denial);
+        run.context.trace?.(denialEvent('wildcard', keys.zone, set.name, set.type, proofs, d));
         part = d.security === 'secure' ? secure() : d.reason !== undefined ? { security: d.security, reason: d.reason } : { security: d.security };
       }
     }
@@ -287,7 +390,9 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
 
   /** NXDOMAIN or NODATA: the SOA and proofs must validate, and the proofs must prove it. */
   const negative = async (step: AnswerStep, run: Run): Promise<Part> => {
-    const zone = signerZone(step.authority.find((s) => s.sigs.length > 0), step.zone);
+    // The SOA of a denial is at its zone's apex: where an unsigned denial's zone is.
+    const apex = step.authority.find((s) => s.type === RRType.SOA)?.name ?? step.zone;
+    const zone = signerZone(step.authority.find((s) => s.sigs.length > 0), step.zone, apex);
     const keys = await keysFor(zone, run);
     const fromKeys = fromEntry(keys);
     if (fromKeys !== undefined || keys.security !== 'secure') return fromKeys ?? { security: 'insecure' };
@@ -298,6 +403,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const d = step.kind === 'nxdomain'
       ? proveNxdomain(keys.zone, q.name, proofs, run.denial)
       : proveNodata(keys.zone, q.name, q.type, proofs, run.denial);
+    run.context.trace?.(denialEvent(step.kind === 'nxdomain' ? 'nxdomain' : 'nodata', keys.zone, q.name, step.kind === 'nxdomain' ? undefined : q.type, proofs, d));
     const part: Part = d.security === 'secure' ? secure() : d.reason !== undefined ? { security: d.security, reason: d.reason } : { security: d.security };
     if (cache !== undefined) {
       cache.setSecurity(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class, part.security, part.reason, part.security === 'bogus' ? bogusTtl : v.ttl);
@@ -337,7 +443,10 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       const run: Run = {
         context, nowMs, now: Math.floor(nowMs / MS_PER_SECOND), budget,
         denial: { nsec3MaxIterations: maxIterations, hasher: new Nsec3Hasher(limits.maxNsec3HashesPerResponse), budget },
+        referrals: new Map(),
+        proofs: [],
       };
+      learnReferrals(resolution, run);
       const parts: Part[] = [];
       for (const step of resolution.steps) parts.push(...(await validateStep(step, run)));
       return combineParts(parts);

@@ -88,3 +88,30 @@ export function rrsetToRRs(set: RRset, withSigs: boolean): RR[] {
   }
   return out;
 }
+
+/**
+ * RRSIGs a server put in another section than the RRset they cover (RFC 4035 §3.1.1 says they go
+ * together; old servers and Unbound's corpus do not always) join that set, as Unbound's message
+ * parser does; signatures that cover no set of any section stay orphans. Takes and returns the
+ * sections' groupings (answer, authority, additional) in order.
+ */
+export function adoptStraySignatures(sections: readonly (readonly RRset[])[]): RRset[][] {
+  const out: RRset[][] = sections.map((sets) => sets.map((s) => ({ ...s, sigs: [...s.sigs] })));
+  const home = new Map<string, RRset>();
+  for (const sets of out) for (const s of sets) if (s.type !== RRType.RRSIG) home.set(`${s.name.key}/${s.type}/${s.class}`, s);
+  return out.map((sets) => {
+    const kept: RRset[] = [];
+    for (const s of sets) {
+      if (s.type !== RRType.RRSIG) { kept.push(s); continue; }
+      const left: Uint8Array[] = [];
+      for (const sig of s.rdata) {
+        const covered = typeCovered(sig);
+        const target = covered === undefined ? undefined : home.get(`${s.name.key}/${covered}/${s.class}`);
+        if (target !== undefined) addUnique(target.sigs as Uint8Array[], sig);
+        else left.push(sig);
+      }
+      if (left.length > 0) kept.push({ ...s, rdata: left });
+    }
+    return kept;
+  });
+}

@@ -35,8 +35,8 @@ interface LabCase {
 }
 
 const labJson = JSON.parse(readFileSync(join(DEFAULT_ZONES_DIR, 'lab.json'), 'utf8')) as { cases: LabCase[]; rootKskTag: number; pinnedTime: string };
-const UPSTREAM_TIMEOUT_MS = 250;
-const QUERY_DEADLINE_MS = 2000;
+const UPSTREAM_TIMEOUT_MS = 1000;
+const QUERY_DEADLINE_MS = 5000;
 const ALLOWED_CLIENT = '127.0.0.2';
 const REFUSED_CLIENT = '127.0.0.1';
 const SECONDS_ADVANCED = 7;

@@ -1,39 +1,66 @@
 // Binds the harness to anchord's resolver: maps a scenario's config onto createResolver options and
 // hands it the replay transport, the pinned clock, a seeded random source (server selection must be
-// repeatable) and, when the scenario has trust anchors and the dnssec room provides one, a validator.
-import { createResolver, type ResolverOptionsInput, type Validator } from '../../src/resolver/index.ts';
+// repeatable) and, when the scenario has trust anchors, the real validator (src/resolver/validation.ts)
+// attached to the resolver's cache. Every Resolve is wrapped by the policy layer with only the RFC 8509
+// sentinel on (Unbound's root-key-sentinel defaults to yes), so sentinel scenarios run as in the daemon.
+import { createResolver, type ResolverOptionsInput } from '../../src/resolver/index.ts';
 import { seededRandom } from '../../src/resolver/clock.ts';
+import { createValidatorFromRecords, type DnssecValidator } from '../../src/resolver/validation.ts';
+import { keyTag } from '../../src/dnssec/keytag.ts';
+import { createPolicyLayer, type PolicyLayer } from '../../src/policy/layer.ts';
+import { rootAnchorKeyTags } from '../../src/policy/sentinel.ts';
+import type { Outcome, Resolve } from '../../src/wire/outcome.ts';
 import type { RR } from '../../src/wire/types.ts';
 import type { Name } from '../../src/wire/name.ts';
 import type { RrTextParser } from './packet.ts';
 import { serverOption, type Scenario } from './rpl-parser.ts';
 import type { ResolverFactory } from './runner.ts';
 import { scenarioResolverConfig } from './scenario-config.ts';
-
-/** What the harness needs from the dnssec room: a validator built from anchors and NTAs. */
-export type MakeValidator = (anchors: readonly RR[], insecure: readonly Name[]) => Validator | { ok: false; reason: string };
+import { FAKE_SHA1_SIGNATURE_CHECK } from './fake-sha1.ts';
 
 export type FactoryLoad = { ok: true; factory: ResolverFactory; validation: string } | { ok: false; reason: string };
 
 const REPLAY_RANDOM_SEED = 5301;
-const DNSSEC_MODULE = '../../src/dnssec/index.ts';
+/** The policy layer needs an allow list; the replay's clients are all welcome. */
+const ALLOW_EVERYONE: readonly string[] = ['0.0.0.0/0', '::/0'];
 
 /**
- * The dnssec room's validator factory, looked up at run time because that room lands after this
- * one. Accepted exports, in order: createValidator({ trustAnchors, insecureDomains, clock }).
+ * The validator for a scenario's anchors and NTAs. `fake-sha1: yes` scenarios get the replay-only
+ * legacy signature check (./fake-sha1.ts); all others verify exactly as the daemon does.
  */
-async function loadValidatorMaker(): Promise<{ ok: true; make: (anchors: readonly RR[], insecure: readonly Name[], now: () => number) => Validator } | { ok: false; reason: string }> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(DNSSEC_MODULE)) as Record<string, unknown>;
-  } catch (e) {
-    return { ok: false, reason: `no validator (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
-  }
-  const create = mod.createValidator;
-  if (typeof create !== 'function') return { ok: false, reason: 'src/dnssec/index.ts exports no createValidator' };
-  return {
-    ok: true,
-    make: (anchors, insecure, now) => create({ trustAnchors: anchors, insecureDomains: insecure, clock: { now } }) as Validator,
+export function makeReplayValidator(scenario: Scenario, anchors: readonly RR[], insecure: readonly Name[]): { ok: true; validator: DnssecValidator } | { ok: false; reason: string } {
+  const fakeSha1 = serverOption(scenario.config, 'fake-sha1')?.trim().toLowerCase() === 'yes';
+  const made = createValidatorFromRecords(anchors, {
+    insecureDomains: insecure,
+    nsec3MaxIterations: nsec3IterationLimit(scenario),
+    ...(fakeSha1 ? { signatureCheck: FAKE_SHA1_SIGNATURE_CHECK } : {}),
+  });
+  return made.ok ? made : { ok: false, reason: `trust anchors rejected: ${made.error}` };
+}
+
+/** Unbound's default val-nsec3-keysize-iterations is "1024 150 2048 150 4096 150" (RFC 9276 §3.2 leaves the value open). */
+const UNBOUND_NSEC3_ITERATIONS = 150;
+
+/**
+ * The NSEC3 iteration limit: val-nsec3-keysize-iterations is "keysize iterations" pairs; anchord
+ * has one limit, so the smallest key size's count (the strictest) is taken.
+ */
+function nsec3IterationLimit(scenario: Scenario): number {
+  const v = serverOption(scenario.config, 'val-nsec3-keysize-iterations');
+  const nums = (v ?? '').replace(/"/g, '').trim().split(/\s+/).filter((x) => /^[0-9]+$/.test(x)).map(Number);
+  return nums.length >= 2 ? nums[1] : UNBOUND_NSEC3_ITERATIONS;
+}
+
+/** The resolver's Resolve behind the policy layer (sentinel only), built on first use (it is async). */
+function withSentinel(next: Resolve, anchors: readonly RR[]): Resolve {
+  let layer: Promise<PolicyLayer | string> | undefined;
+  return async (query): Promise<Outcome> => {
+    layer ??= createPolicyLayer({ sentinel: true, policy: [], allow: ALLOW_EVERYONE }, next, {
+      trustAnchorKeyTags: () => rootAnchorKeyTags(anchors, keyTag),
+    }).then((r) => (r.ok ? r.layer : r.error.message));
+    const l = await layer;
+    if (typeof l === 'string') throw new Error(`policy layer: ${l}`);
+    return l.resolve(query);
   };
 }
 
@@ -54,7 +81,6 @@ function cacheOptions(scenario: Scenario): { minTtl?: number; maxTtl?: number; m
 }
 
 export async function loadResolverFactory(parseRr: RrTextParser): Promise<FactoryLoad> {
-  const validatorMaker = await loadValidatorMaker();
   const factory: ResolverFactory = (scenario, env) => {
     const c = scenarioResolverConfig(scenario, parseRr);
     if (!c.ok) return { ok: false, reason: c.reason };
@@ -74,10 +100,11 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
       insecureDomains: c.config.insecureDomains,
       cache: cacheOptions(scenario),
     };
-    let validator: Validator | undefined;
+    let validator: DnssecValidator | undefined;
     if (c.config.trustAnchors.length > 0) {
-      if (!validatorMaker.ok) return { ok: false, reason: `has trust anchors but ${validatorMaker.reason}` };
-      validator = validatorMaker.make(c.config.trustAnchors, c.config.insecureDomains, () => env.clock.now());
+      const v = makeReplayValidator(scenario, c.config.trustAnchors, c.config.insecureDomains);
+      if (!v.ok) return { ok: false, reason: v.reason };
+      validator = v.validator;
     }
     try {
       const r = createResolver(options, {
@@ -86,10 +113,11 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
         random: seededRandom(REPLAY_RANDOM_SEED),
         ...(validator !== undefined ? { validator } : {}),
       });
-      return { ok: true, resolve: r.resolve, close: () => r.close() };
+      validator?.attachCache(r.cache);
+      return { ok: true, resolve: withSentinel(r.resolve, c.config.trustAnchors), close: () => r.close() };
     } catch (e) {
       return { ok: false, reason: `createResolver rejected the config: ${e instanceof Error ? e.message : String(e)}` };
     }
   };
-  return { ok: true, factory, validation: validatorMaker.ok ? 'validator loaded' : validatorMaker.reason };
+  return { ok: true, factory, validation: 'validator: src/resolver/validation.ts (fake-sha1 scenarios: replay-only legacy signature check)' };
 }

@@ -9,6 +9,12 @@ import { blockOptions, serverOption, serverOptions, type Scenario } from './rpl-
 export interface ZoneServers {
   readonly zone: Name;
   readonly addresses: readonly ServerAddress[];
+  /** forward-first / stub-first: fall back to iteration when these servers fail. */
+  readonly first: boolean;
+  /** forward-tcp-upstream / stub-tcp-upstream. */
+  readonly tcp: boolean;
+  /** forward-host / stub-host names, looked up by the resolver. */
+  readonly hosts: readonly Name[];
 }
 
 export interface ScenarioResolverConfig {
@@ -31,7 +37,8 @@ function parseZoneName(text: string): Name | undefined {
 
 function yes(v: string | undefined, dflt: boolean): boolean {
   if (v === undefined) return dflt;
-  return v.trim().toLowerCase() === 'yes';
+  // Unbound accepts the value quoted or not: `"no"` and `no` are the same.
+  return v.trim().replace(/^"(.*)"$/, '$1').toLowerCase() === 'yes';
 }
 
 export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser): ScenarioConfigResult {
@@ -45,7 +52,16 @@ export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser
     const addrKey = b.kind === 'stub-zone' ? 'stub-addr' : 'forward-addr';
     const addresses = blockOptions(b, addrKey).map((a) => parseRplAddress(a.split(/\s+/)[0]));
     if (addresses.length === 0) return { ok: false, reason: `${b.kind} ${nameText} has no ${addrKey} (host names are not resolved by the harness)` };
-    (b.kind === 'stub-zone' ? stubZones : forwardZones).push({ zone, addresses });
+    const prefix = b.kind === 'stub-zone' ? 'stub' : 'forward';
+    const first = yes(blockOptions(b, `${prefix}-first`)[0], false);
+    const tcp = yes(blockOptions(b, `${prefix}-tcp-upstream`)[0], false);
+    const hosts: Name[] = [];
+    for (const h of blockOptions(b, `${prefix}-host`)) {
+      const n = parseZoneName(h.replace(/"/g, "").split(/[\s#@]/)[0]);
+      if (n === undefined) return { ok: false, reason: `${b.kind} ${nameText} has an unusable ${prefix}-host "${h}"` };
+      hosts.push(n);
+    }
+    (b.kind === 'stub-zone' ? stubZones : forwardZones).push({ zone, addresses, first, tcp, hosts });
   }
   const trustAnchors: RR[] = [];
   for (const ta of serverOptions(scenario.config, 'trust-anchor')) {

@@ -241,3 +241,82 @@ test('validation: a forged RRSIG naming an unanchored ancestor cannot downgrade 
   const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('answer', 'secure.lab', qq, [forged])]), h.context());
   assert.equal(v.security, 'bogus');
 });
+
+// ---- behaviour added for the Unbound replay corpus (val_*) ----------------------------------
+
+test('validation: the DS in a referral is used; no DS query is sent for that cut', async () => {
+  const h = harness();
+  const qq = q('www.secure.lab', RRType.A);
+  const referral: AnswerStep = {
+    ...step('referral', 'lab', qq, [], [labSet('lab', 'secure.lab', RRType.NS), labSet('lab', 'secure.lab', RRType.DS)]), child: N('secure.lab'),
+  };
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [referral, step('answer', 'secure.lab', qq, [labSet('secure.lab', 'www.secure.lab', RRType.A)])]), h.context());
+  assert.deepEqual(v, { security: 'secure', reasons: [] });
+  assert.ok(!h.lab.asked.includes(`secure.lab. ${RRType.DS}`), h.lab.asked.join());
+  assert.ok(h.lab.asked.includes(`lab. ${RRType.DS}`), 'cuts without a referral in hand are still asked');
+});
+
+test('validation: a referral\'s signed NSEC proving no DS makes the child insecure without a DS query', async () => {
+  const h = harness();
+  const qq = q('www.insecure.lab', RRType.A);
+  const referral: AnswerStep = {
+    ...step('referral', 'lab', qq, [], [labSet('lab', 'insecure.lab', RRType.NS), labSet('lab', 'insecure.lab', RRType.NSEC)]), child: N('insecure.lab'),
+  };
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [referral, step('answer', 'insecure.lab', qq, [labSet('insecure.lab', 'www.insecure.lab', RRType.A)])]), h.context());
+  assert.deepEqual(v, { security: 'insecure', reasons: [] });
+  assert.ok(!h.lab.asked.includes(`insecure.lab. ${RRType.DS}`), h.lab.asked.join());
+});
+
+test('validation: a signed no-DS proof that came with another answer of the same resolution is used', async () => {
+  const h = harness();
+  const first = q('lab', RRType.SOA);
+  const qq = q('www.insecure.lab', RRType.A);
+  const steps = [
+    step('answer', 'lab', first, [labSet('lab', 'lab', RRType.SOA)], [labSet('lab', 'insecure.lab', RRType.NSEC)]),
+    step('answer', 'insecure.lab', qq, [labSet('insecure.lab', 'www.insecure.lab', RRType.A)]),
+  ];
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, steps), h.context());
+  assert.equal(v.security, 'insecure');
+  assert.ok(!h.lab.asked.includes(`insecure.lab. ${RRType.DS}`), h.lab.asked.join());
+});
+
+test('validation: a wildcard-expanded NSEC proves nothing: bogus, EDE 6 (CVE-2017-15105)', async () => {
+  const h = harness();
+  const qq = q('foo.wild.secure.lab', RRType.MX);
+  const expandedNsec: RRset = { ...labSet('secure.lab', '*.wild.secure.lab', RRType.NSEC), name: qq.name };
+  const v = await h.validator.validateResolution(
+    resolution(qq, Rcode.NOERROR, [step('nodata', 'secure.lab', qq, [], [labSet('secure.lab', 'secure.lab', RRType.SOA), expandedNsec])]), h.context(),
+  );
+  assert.equal(v.security, 'bogus');
+  assert.equal(v.reasons[0]?.ede, EdeCode.DNSSEC_BOGUS);
+  assert.match(v.reasons[0]?.text ?? '', /expanded from the wildcard \*\.wild\.secure\.lab\./);
+});
+
+test('validation: an answer to QTYPE=RRSIG is not validated (insecure, nothing fetched)', async () => {
+  const h = harness();
+  const a = labSet('secure.lab', 'www.secure.lab', RRType.A);
+  const qq = q('www.secure.lab', RRType.RRSIG);
+  const sigs: RRset = { name: a.name, type: RRType.RRSIG, class: a.class, ttl: a.ttl, rdata: [...a.sigs], sigs: [] };
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('answer', 'secure.lab', qq, [sigs])]), h.context());
+  assert.deepEqual(v, { security: 'insecure', reasons: [] });
+  assert.deepEqual(h.lab.asked, []);
+});
+
+test('validation: the injected signatureCheck replaces the crypto step (and only that)', async () => {
+  const calls: number[] = [];
+  const h = harness({
+    signatureCheck: {
+      supports: () => true,
+      verify: (algorithm) => {
+        calls.push(algorithm);
+        return { ok: false, kind: 'bad-signature', detail: 'rejected by the test check' };
+      },
+    },
+  });
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), h.context());
+  assert.equal(v.security, 'bogus');
+  assert.match(v.reasons[0]?.text ?? '', /rejected by the test check/);
+  assert.ok(calls.length > 0);
+  const real = harness();
+  assert.equal((await real.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), real.context())).security, 'secure');
+});
