@@ -108,8 +108,12 @@ export function validateKeySet(
     if (usableZoneKeys(dnskeySet.rdata).length === 0) {
       return { security: 'bogus', zone, reason: reason(EdeCode.NO_ZONE_KEY_BIT_SET, `no DNSKEY of ${z} has the ZONE flag set`) };
     }
-    const extra = notZone.length > 0 ? ` (key ${unique(notZone)} matches but lacks the ZONE flag, RFC 4034 §2.1.1)` : '';
-    return { security: 'bogus', zone, reason: reason(EdeCode.DNSKEY_MISSING, `no DNSKEY of ${z} matches DS key tag ${tags}${extra}`) };
+    // The DS does point at a key, but one that may not sign the zone: that is the specific failure
+    // RFC 8914 §4.12 names (Unbound reports it the same way), not a missing key.
+    if (notZone.length > 0) {
+      return { security: 'bogus', zone, reason: reason(EdeCode.NO_ZONE_KEY_BIT_SET, `DNSKEY ${unique(notZone)} of ${z} matches the DS but lacks the ZONE flag (RFC 4034 §2.1.1), so it cannot sign the zone`) };
+    }
+    return { security: 'bogus', zone, reason: reason(EdeCode.DNSKEY_MISSING, `no DNSKEY of ${z} matches DS key tag ${tags}`) };
   }
   const v = validateRRset(dnskeySet, { zone, keys: entry }, now, budget, check);
   if (v.security === 'bogus') return { security: 'bogus', zone, reason: v.reason };

@@ -54,7 +54,9 @@ function sentinelFailure(label: SentinelLabel): Outcome {
     rcode: Rcode.SERVFAIL,
     answer: [], authority: [], additional: [],
     security: 'indeterminate',
-    reasons: [reason(EdeCode.OTHER, text)],
+    // RFC 8509 §3.2 answers "as if validation failed", so the first EDE is the one a validation
+    // failure carries (Unbound sends the same); the second states the rule that decided it.
+    reasons: [reason(EdeCode.DNSSEC_BOGUS, 'answered as a validation failure by the RFC 8509 root-key-sentinel rule'), reason(EdeCode.OTHER, text)],
     synthesized: true,
   };
 }

@@ -88,11 +88,13 @@ export function udpLimit(queryEdns: Edns | undefined, maxUdpSize: number): numbe
 }
 
 /**
- * AD only for data we validated, when the client can use it (AD or DO in the query), not when it
- * asked us not to check (CD), and never for synthesized answers (RFC 6840 §5.7, RFC 4035 §3.2.3).
+ * AD only for data we validated as secure, when the client can use it (AD or DO in the query), and
+ * never for synthesized answers (RFC 6840 §5.7, RFC 4035 §3.2.3). CD does not clear it: with CD the
+ * client only asked us not to withhold data that failed validation; data we did prove is still
+ * authentic (RFC 3655 §2, RFC 4035 §3.2.3; Unbound behaves the same).
  */
 export function shouldSetAd(outcome: Outcome, query: { ad: boolean; dnssecOk: boolean; cd: boolean }): boolean {
-  return outcome.security === 'secure' && outcome.synthesized !== true && (query.ad || query.dnssecOk) && !query.cd;
+  return outcome.security === 'secure' && outcome.synthesized !== true && (query.ad || query.dnssecOk);
 }
 
 /** Flattens RRsets into records: with DO their RRSIGs too; without DO no DNSSEC records unless asked for by type. */

@@ -53,7 +53,7 @@ test('keyset: a configured DNSKEY anchor is trusted when it signs the set', () =
 
 const broken: [string, string, 'bogus' | 'insecure', number, RegExp][] = [
   ['test', 'nokey.test', 'bogus', EdeCode.DNSKEY_MISSING, /no DNSKEY of nokey\.test\. matches DS key tag/],
-  ['test', 'nozonebit.test', 'bogus', EdeCode.DNSKEY_MISSING, /lacks the ZONE flag/],
+  ['test', 'nozonebit.test', 'bogus', EdeCode.NO_ZONE_KEY_BIT_SET, /lacks the ZONE flag/],
   ['test', 'expired.test', 'bogus', EdeCode.SIGNATURE_EXPIRED, /RRSIG for expired\.test\. DNSKEY by expired\.test\. key \d+ alg 13 expired 2024-01-01T00:00:00Z/],
   ['test', 'notyet.test', 'bogus', EdeCode.SIGNATURE_NOT_YET_VALID, /not valid before 2040-01-01T00:00:00Z/],
   ['test', 'unknownalg.test', 'insecure', EdeCode.UNSUPPORTED_DNSKEY_ALGORITHM, /algorithm 100/],

@@ -67,7 +67,7 @@ test(`sentinel truth table (${rows.length} rows)`, () => {
       const text = r.kind === 'is'
         ? `root-key-sentinel: key tag ${r.tag} is not a trust anchor of this resolver`
         : `root-key-sentinel: key tag ${r.tag} is a trust anchor of this resolver`;
-      assert.deepEqual(res.outcome.reasons, [{ ede: EdeCode.OTHER, text }], what);
+      assert.deepEqual(res.outcome.reasons, [{ ede: EdeCode.DNSSEC_BOGUS, text: 'answered as a validation failure by the RFC 8509 root-key-sentinel rule' }, { ede: EdeCode.OTHER, text }], what);
       assert.notEqual(res.outcome.security, 'secure', what);
     }
     const applies = r.security === 'secure' && !r.cd && r.type !== RRType.TXT;

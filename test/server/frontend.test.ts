@@ -133,12 +133,13 @@ test('EDNS version 1 is BADVERS (extended RCODE 16) with our OPT at version 0', 
   assert.equal(z.calls.length, 0);
 });
 
-test('AD only when secure, asked for (AD or DO), not CD, not synthesized', async () => {
+test('AD only when secure, asked for (AD or DO), not synthesized; CD does not clear proven data', async () => {
   const cases: { security: 'secure' | 'insecure' | 'bogus'; synthesized?: boolean; spec: Partial<QuerySpec>; ad: boolean }[] = [
     { security: 'secure', spec: { edns: { dnssecOk: true } }, ad: true },
     { security: 'secure', spec: { ad: true }, ad: true },
     { security: 'secure', spec: {}, ad: false },
-    { security: 'secure', spec: { ad: true, cd: true, edns: { dnssecOk: true } }, ad: false },
+    { security: 'secure', spec: { ad: true, cd: true, edns: { dnssecOk: true } }, ad: true },
+    { security: 'bogus', spec: { cd: true, edns: { dnssecOk: true } }, ad: false },
     { security: 'insecure', spec: { ad: true, edns: { dnssecOk: true } }, ad: false },
     { security: 'bogus', spec: { ad: true }, ad: false },
     { security: 'secure', synthesized: true, spec: { ad: true, edns: { dnssecOk: true } }, ad: false },
