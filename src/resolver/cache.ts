@@ -261,6 +261,16 @@ export class RRsetCache {
     return { rrset: this.#withTtl(e.rrset, this.#remaining(e)), zone: e.zone, rank: e.rank, security: e.security, reason: e.reason };
   }
 
+  /**
+   * The denial stored under exactly this key (NXDOMAIN: type undefined) and its verdict, without
+   * counting a hit or miss: the validator's look-up, so a cached denial is not re-verified per query.
+   */
+  peekNegative(name: Name, type: number | undefined, cls: number): CachedNegative | undefined {
+    const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
+    if (e === undefined || e.kind === 'positive') return undefined;
+    return { kind: e.kind, name: e.name, authority: e.authority, zone: e.zone, security: e.security, reason: e.reason };
+  }
+
   /** True when anything live is stored for (name, type, class): for tests and diagnostics. */
   has(name: Name, type: number, cls: number): boolean {
     return this.#live(key(name, type, cls)) !== undefined;

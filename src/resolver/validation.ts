@@ -76,6 +76,12 @@ function sameRdata(a: RRset, b: RRset): boolean {
   return a.rdata.every((x) => b.rdata.some((y) => x.length === y.length && x.every((v, i) => v === y[i])));
 }
 
+/** The same denial records (SOA, NSEC/NSEC3) as were judged before, in any order. */
+function sameAuthority(a: readonly RRset[], b: readonly RRset[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x) => b.some((y) => y.type === x.type && y.name.equals(x.name) && sameRdata(x, y)));
+}
+
 /**
  * The zone whose keys must have signed `set`: the RRSIG signer (RFC 4035 §5.3.1) when it lies at or
  * below the zone the resolver asked, else that zone. Never above it: a forged RRSIG naming an
@@ -390,6 +396,12 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
 
   /** NXDOMAIN or NODATA: the SOA and proofs must validate, and the proofs must prove it. */
   const negative = async (step: AnswerStep, run: Run): Promise<Part> => {
+    const known = cache?.peekNegative(step.question.name, step.kind === 'nxdomain' ? undefined : step.question.type, step.question.class);
+    if (known !== undefined && known.security !== undefined && known.security !== 'indeterminate' && sameAuthority(known.authority, step.authority)) {
+      // The same proof was judged already: verifying its signatures again per query would make every
+      // cached NXDOMAIN cost as much as a fresh one.
+      return known.reason !== undefined ? { security: known.security, reason: known.reason } : { security: known.security };
+    }
     // The SOA of a denial is at its zone's apex: where an unsigned denial's zone is.
     const apex = step.authority.find((s) => s.type === RRType.SOA)?.name ?? step.zone;
     const zone = signerZone(step.authority.find((s) => s.sigs.length > 0), step.zone, apex);

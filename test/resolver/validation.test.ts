@@ -16,6 +16,7 @@ import { DEFAULT_CACHE } from '../../src/resolver/options.ts';
 import type { AnswerStep, Resolution, ValidationContext } from '../../src/resolver/resolution.ts';
 import { combineParts, createValidatorFromRecords, type DnssecValidator, type ValidatorConfig } from '../../src/resolver/validation.ts';
 import { LAB_NOW_MS, labSet, labSets, labZone } from '../dnssec/lab-zones.ts';
+import { REAL_SIGNATURE_CHECK } from '../../src/dnssec/signature-check.ts';
 
 const LAB_ZONES = (JSON.parse(readFileSync(join(DEFAULT_ZONES_DIR, 'lab.json'), 'utf8')) as { zones: { name: string; file?: string }[] }).zones
   .filter((z) => z.file !== undefined).map((z) => z.name.replace(/\.$/, '') || '.');
@@ -217,6 +218,32 @@ test('validation: the verdict is written into the cache security slot, bogus wit
   h.clock.t += 61_000;
   assert.equal(cache.peekRRset(bad.name, RRType.A, RRClass.IN), undefined, 'bogus data expires after bogusTtl');
   assert.equal(cache.peekRRset(good.name, RRType.A, RRClass.IN)?.security, 'secure');
+});
+
+test('validation: a cached denial that was judged before is not verified again', async () => {
+  let verifications = 0;
+  const counting = {
+    supports: REAL_SIGNATURE_CHECK.supports,
+    verify: (alg: number, key: Uint8Array, data: Uint8Array, sig: Uint8Array) => {
+      verifications++;
+      return REAL_SIGNATURE_CHECK.verify(alg, key, data, sig);
+    },
+  };
+  const h = harness({ signatureCheck: counting });
+  const cache = new RRsetCache(DEFAULT_CACHE, { now: () => h.clock.t });
+  h.validator.attachCache(cache);
+  const nx = q('nx.secure.lab', RRType.A);
+  const auth = [labSet('secure.lab', 'secure.lab', RRType.SOA), ...labSets('secure.lab', RRType.NSEC)];
+  cache.putNegative('nxdomain', nx.name, RRType.A, RRClass.IN, auth, N('secure.lab'), Trust.AUTH_ANSWER, 300);
+  const res = resolution(nx, Rcode.NXDOMAIN, [step('nxdomain', 'secure.lab', nx, [], auth)]);
+  assert.equal((await h.validator.validateResolution(res, h.context())).security, 'secure');
+  const first = verifications;
+  assert.ok(first > 0);
+  assert.equal((await h.validator.validateResolution(res, h.context())).security, 'secure');
+  assert.equal(verifications, first, 'the second validation reuses the cached verdict');
+  // Different proof records (one NSEC missing) are judged afresh, not taken from the cache.
+  const fewer = resolution(nx, Rcode.NXDOMAIN, [step('nxdomain', 'secure.lab', nx, [], [auth[0]])]);
+  assert.equal((await h.validator.validateResolution(fewer, h.context())).reasons[0]?.ede, EdeCode.NSEC_MISSING);
 });
 
 test('validation: combineParts puts the worst verdict and its reason first', () => {
