@@ -145,6 +145,9 @@ export function clearKeyCache(): void {
   keyCache.clear();
 }
 
+/** The detail of a signature that is well-formed but wrong: the plain case of 'bad-signature'. */
+export const SIGNATURE_DOES_NOT_VERIFY = 'signature does not verify';
+
 export type VerifyResult =
   | { ok: true }
   | { ok: false; kind: 'bad-signature' | 'unsupported-algorithm'; detail: string };
@@ -168,5 +171,5 @@ export function verifySignature(algorithm: number, key: KeyObject, data: Uint8Ar
     // A key of another type (algorithm field lying about the key) or a malformed signature.
     return { ok: false, kind: 'bad-signature', detail: `signature check failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-  return valid ? { ok: true } : { ok: false, kind: 'bad-signature', detail: 'signature does not verify' };
+  return valid ? { ok: true } : { ok: false, kind: 'bad-signature', detail: SIGNATURE_DOES_NOT_VERIFY };
 }

@@ -152,6 +152,20 @@ export function proveNodata(zone: Name, qname: Name, qtype: number, proofs: read
   return missing(what, zone);
 }
 
+/**
+ * Whether the NSEC proofs (already validated, of `zone`) show `qname` to be an empty non-terminal:
+ * an NSEC covers it and its next name lies below it (RFC 4035 §3.1.3.2). Such a name exists, so an
+ * NXDOMAIN for it is wrong, and it holds no records at all (no DS, no NS: it is no zone cut).
+ * NSEC only: an NSEC3 chain shows an empty non-terminal by a matching hash, which a server that
+ * answers NXDOMAIN for the name would not send.
+ */
+export function proveEmptyNonTerminal(zone: Name, qname: Name, proofs: readonly RRset[]): boolean {
+  const nsec = nsecRecords(proofs);
+  if (nsec.length === 0 || !qname.isSubdomainOf(zone) || overreach(nsec, zone, '') !== undefined) return false;
+  const p = nsecProvesNoData(nsec, qname, RRType.DS); // the type plays no part in an empty non-terminal proof
+  return p.proven && p.kind === 'empty-non-terminal';
+}
+
 /** A positive answer expanded from `wildcard`: qname itself must be proven absent (RFC 4035 §5.3.4, RFC 5155 §8.8). */
 export function proveWildcardAnswer(zone: Name, qname: Name, wildcard: Name, proofs: readonly RRset[], opts: DenialOptions): DenialVerdict {
   const what = `wildcard answer for ${qname.toString()} from ${wildcard.toString()}`;

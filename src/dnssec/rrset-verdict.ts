@@ -9,6 +9,7 @@ import type { Name } from '../wire/name.ts';
 import { rrsigCodec, type RrsigRdata } from '../wire/rdata/dnssec.ts';
 import type { RRset } from '../wire/types.ts';
 import type { ValidationBudget } from './budget.ts';
+import { SIGNATURE_DOES_NOT_VERIFY } from './algorithms.ts';
 import { dnskeyFields } from './dnskey.ts';
 import { keyTag } from './keytag.ts';
 import { verifyRrsig, type RrsigFailureKind } from './rrsig.ts';
@@ -68,7 +69,17 @@ function failureReason(set: RRset, failures: readonly Failure[]): Reason {
     return reason(EdeCode.DNSKEY_MISSING, `${describeRrsig(set, first.sig)}: ${first.detail}`);
   }
   const f = failures.find((x) => x.kind === 'bad-signature') ?? failures.find((x) => x.kind !== 'key-mismatch') ?? first;
-  return reason(EdeCode.DNSSEC_BOGUS, `${describeRrsig(set, f.sig)}: ${f.kind}: ${f.detail}`);
+  return reason(EdeCode.DNSSEC_BOGUS, `${describeRrsig(set, f.sig)}${failureText(f)}`);
+}
+
+/**
+ * What went wrong with one RRSIG, to follow describeRrsig: short, each fact once. A signature that
+ * is simply wrong "does not verify"; a specific cause (a malformed signature, a key that does not
+ * import) is kept after it.
+ */
+function failureText(f: Failure): string {
+  if (f.kind !== 'bad-signature') return `: ${f.detail}`;
+  return f.detail.endsWith(SIGNATURE_DOES_NOT_VERIFY) ? ' does not verify' : ` does not verify (${f.detail})`;
 }
 
 /** Decoded RRSIGs of a set that cover its type; undecodable ones are dropped (they verify nothing). */
@@ -102,7 +113,7 @@ export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: V
   for (const sig of sigs) {
     const candidates = keys.keys.filter((k) => dnskeyFields(k)?.algorithm === sig.algorithm && keyTag(k) === sig.keyTag);
     if (candidates.length === 0) {
-      failures.push({ kind: 'key-mismatch', sig, detail: `no validated DNSKEY of ${keys.zone.toString()} has tag ${sig.keyTag} alg ${sig.algorithm}` });
+      failures.push({ kind: 'key-mismatch', sig, detail: `no such key among the validated DNSKEYs of ${keys.zone.toString()}` });
       continue;
     }
     if (candidates.length > budget.limits.maxKeyTagCollisions) {

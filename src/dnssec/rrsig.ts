@@ -97,10 +97,10 @@ export function checkValidityWindow(rrsig: Pick<RrsigRdata, 'inception' | 'expir
   // Both tests are written as "X follows Y" so that a pair exactly 2^31 apart (undefined in
   // RFC 1982) fails closed on either side.
   if (serialCompare(rrsig.inception, t) > 0) {
-    return { ok: false, kind: 'not-yet-valid', detail: `signature not valid before ${isoTime(rrsig.inception, now)} (${rrsigWindowText(rrsig)})` };
+    return { ok: false, kind: 'not-yet-valid', detail: `not valid before ${isoTime(rrsig.inception, now)} (${rrsigWindowText(rrsig)})` };
   }
   if (serialCompare(t, rrsig.expiration) > 0) {
-    return { ok: false, kind: 'expired', detail: `signature expired at ${isoTime(rrsig.expiration, now)} (${rrsigWindowText(rrsig)})` };
+    return { ok: false, kind: 'expired', detail: `expired ${isoTime(rrsig.expiration, now)} (${rrsigWindowText(rrsig)})` };
   }
   return { ok: true };
 }
@@ -126,13 +126,10 @@ export function rrsigWindowText(rrsig: Pick<RrsigRdata, 'inception' | 'expiratio
   return `valid ${isoTime(rrsig.inception)} to ${isoTime(rrsig.expiration)}`;
 }
 
-/** "RRSIG by alg13.test. key 12345 alg 13": names the signature in failure details. */
-function describe(rrsig: RrsigRdata): string {
-  return `RRSIG by ${rrsig.signerName.toString()} key ${rrsig.keyTag} alg ${rrsig.algorithm}`;
-}
-
 /**
  * Verifies one RRSIG over `rrset` with one DNSKEY (wire RDATA) at time `now` (unix seconds).
+ * Failure details say only what is wrong: the caller names the RRset and the RRSIG (signer, key
+ * tag, algorithm) once, in front of them (rrset-verdict.ts describeRrsig).
  * Order: structure (cheap, and names the real problem), then the key, then the validity window,
  * then the signature itself — the costly step runs only when everything else holds.
  * The caller is responsible for the DNSKEY's owner being the RRSIG's signer name.
@@ -149,36 +146,36 @@ export function verifyRrsig(rrset: RRsetLike, rrsigInput: RrsigRdata | Uint8Arra
     rrsig = rrsigInput;
   }
   if (rrsig.typeCovered !== rrset.type) {
-    return { ok: false, kind: 'type-covered', detail: `${describe(rrsig)} covers type ${rrsig.typeCovered}, not ${rrset.type}` };
+    return { ok: false, kind: 'type-covered', detail: `covers type ${rrsig.typeCovered}, not ${rrset.type}` };
   }
   const owner = signedOwner(rrset.name, rrsig.labels);
   if (owner === undefined) {
-    return { ok: false, kind: 'labels', detail: `${describe(rrsig)} has labels ${rrsig.labels}, more than ${rrset.name.toString()} has` };
+    return { ok: false, kind: 'labels', detail: `has labels ${rrsig.labels}, more than ${rrset.name.toString()} has` };
   }
   if (!rrset.name.isSubdomainOf(rrsig.signerName)) {
-    return { ok: false, kind: 'signer-name', detail: `${describe(rrsig)}: signer is not an ancestor of ${rrset.name.toString()}` };
+    return { ok: false, kind: 'signer-name', detail: `signer is not an ancestor of ${rrset.name.toString()}` };
   }
   const key = dnskeyFields(dnskeyRdata);
   if (key === undefined) return { ok: false, kind: 'bad-key', detail: 'DNSKEY RDATA shorter than its fixed fields' };
   const tag = keyTag(dnskeyRdata);
   if (tag !== rrsig.keyTag || key.algorithm !== rrsig.algorithm) {
-    return { ok: false, kind: 'key-mismatch', detail: `${describe(rrsig)} does not match DNSKEY ${tag} alg ${key.algorithm}` };
+    return { ok: false, kind: 'key-mismatch', detail: `does not match DNSKEY ${tag} alg ${key.algorithm}` };
   }
   if (key.protocol !== DNSKEY_PROTOCOL) return { ok: false, kind: 'bad-protocol', detail: `DNSKEY ${tag} has protocol ${key.protocol}, not 3` };
   if (!isZoneKey(key.flags)) return { ok: false, kind: 'not-zone-key', detail: `DNSKEY ${tag} does not have the ZONE flag set` };
   if (check !== undefined) {
     const win = checkValidityWindow(rrsig, now);
-    if (!win.ok) return { ok: false, kind: win.kind, detail: `${describe(rrsig)}: ${win.detail}` };
+    if (!win.ok) return win;
     const c = check.verify(rrsig.algorithm, dnskeyRdata, rrsigSignedPayload(rrset, rrsig, owner), rrsig.signature);
-    if (!c.ok) return { ok: false, kind: c.kind, detail: `${describe(rrsig)} over ${rrset.name.toString()}: DNSKEY ${tag}: ${c.detail}` };
+    if (!c.ok) return { ok: false, kind: c.kind, detail: c.kind === 'bad-signature' ? c.detail : `DNSKEY ${tag}: ${c.detail}` };
     return owner === rrset.name ? { ok: true } : { ok: true, wildcard: owner };
   }
   const imported = keyFromDnskey(dnskeyRdata);
   if (!imported.ok) return { ok: false, kind: imported.kind, detail: `DNSKEY ${tag}: ${imported.detail}` };
   const window = checkValidityWindow(rrsig, now);
-  if (!window.ok) return { ok: false, kind: window.kind, detail: `${describe(rrsig)}: ${window.detail}` };
+  if (!window.ok) return window;
   const data = rrsigSignedPayload(rrset, rrsig, owner);
   const v = verifySignature(rrsig.algorithm, imported.key, data, rrsig.signature);
-  if (!v.ok) return { ok: false, kind: v.kind, detail: `${describe(rrsig)} over ${rrset.name.toString()}: ${v.detail}` };
+  if (!v.ok) return v;
   return owner === rrset.name ? { ok: true } : { ok: true, wildcard: owner };
 }

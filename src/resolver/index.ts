@@ -3,20 +3,20 @@
 import { EdeCode, reason } from '../wire/ede.ts';
 import { isMetaType, Rcode, RRClass, RRType } from '../wire/constants.ts';
 import type { ClientQuery, Outcome, Resolve } from '../wire/outcome.ts';
-import type { Question } from '../wire/types.ts';
+import type { Question, RRset } from '../wire/types.ts';
 import { RRsetCache } from './cache.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
-import type { Resolution, ValidationContext, Validator } from './resolution.ts';
+import type { Resolution, TtlCap, ValidationContext, Validator } from './resolution.ts';
 import type { UpstreamTransport } from './transport.ts';
 
 export type { ResolverOptions, ResolverOptionsInput, ZoneServers, CacheOptions, Limits } from './options.ts';
 export type { UpstreamTransport, UpstreamResult, UpstreamQueryOptions, ServerAddress } from './transport.ts';
 export type { Clock, RandomSource } from './clock.ts';
-export type { Resolution, AnswerStep, Validator, ValidationVerdict, ValidationContext } from './resolution.ts';
+export type { Resolution, AnswerStep, Validator, ValidationVerdict, ValidationContext, TtlCap } from './resolution.ts';
 export { RRsetCache, Trust } from './cache.ts';
 export { FailureCache, FAILURE_TTL_SECONDS } from './failure-cache.ts';
 export { parseRootHints } from './hints.ts';
@@ -50,6 +50,19 @@ function questionKey(q: Question): string {
 
 function failure(rcode: number, ede: number, text: string): Outcome {
   return { rcode, answer: [], authority: [], additional: [], security: 'insecure', reasons: [reason(ede, text)] };
+}
+
+/**
+ * RFC 4035 §5.3.3: a validated RRset is passed on with a TTL no longer than its RRSIG's original
+ * TTL and the seconds left until the RRSIG expires (the cache applies the same caps to what it keeps).
+ */
+export function capTtls(sets: readonly RRset[], caps: readonly TtlCap[] | undefined): readonly RRset[] {
+  if (caps === undefined || caps.length === 0) return sets;
+  return sets.map((s) => {
+    let ttl = s.ttl;
+    for (const c of caps) if (c.type === s.type && c.name.equals(s.name)) ttl = Math.min(ttl, c.ttl);
+    return ttl === s.ttl ? s : { ...s, ttl };
+  });
 }
 
 export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps): Resolver {
@@ -88,13 +101,15 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     const context: ValidationContext = { query, fetch, now: () => deps.clock.now() };
     const verdict = await validator.validateResolution(res, context);
     const reasons = [...verdict.reasons, ...res.reasons];
+    const answer = capTtls(res.answer, verdict.ttlCaps);
+    const authority = capTtls(res.authority, verdict.ttlCaps);
     if (verdict.security === 'bogus' && !query.cd) {
       // A bogus answer judged without asking anyone (answer and keys all from cache, whose bogus
       // verdicts live cache.bogusTtl seconds) is a cached error: EDE 13 after the original reason.
       const cached = res.fromCache && res.upstreamQueries === 0 && fetchedUpstream === 0;
       return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'bogus', reasons: cached ? withCachedError(reasons, cachedBogusText(query.question)) : reasons };
     }
-    return { ...base, security: verdict.security, reasons };
+    return { ...base, rcode: verdict.rcode ?? res.rcode, answer, authority, security: verdict.security, reasons };
   };
 
   const resolve: Resolve = async (query) => {

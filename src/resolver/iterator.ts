@@ -98,11 +98,19 @@ export class Iterator {
    * fail, the parent's are the last resort (Unbound's parent-side addresses).
    */
   readonly #parentGlue: RRsetCache;
+  /**
+   * NS sets as the zones' own servers list them in the authority section of their answers. They
+   * neither replace the delegation nor serve as answers (a zone's server could otherwise steer
+   * later queries to names of its choosing, the promiscuous-NS pattern); they only add servers
+   * to try when every server of the delegation has failed.
+   */
+  readonly #childNs: RRsetCache;
 
   constructor(deps: IteratorDeps) {
     this.#d = deps;
     const c = deps.options.cache;
     this.#parentGlue = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
+    this.#childNs = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
   }
 
   newContext(): QueryContext {
@@ -197,7 +205,9 @@ export class Iterator {
     const cache = this.#d.cache;
     const pos = cache.getRRset(q.name, q.type, q.class, MIN_ANSWER_RANK);
     if (pos !== undefined) return { zone: pos.zone, shape: { links: [], end: { kind: 'data', name: q.name, rrsets: [pos.rrset] } } };
-    if (q.type !== RRType.CNAME) {
+    // Not for DS: the DS lives on the parent side of a cut (RFC 4035 §2.4), which a CNAME cached
+    // from the child side says nothing about; the parent is asked (as Unbound's cache does).
+    if (q.type !== RRType.CNAME && q.type !== RRType.DS) {
       const c = cache.getRRset(q.name, RRType.CNAME, q.class, MIN_ANSWER_RANK);
       const to = c?.rrset.rdata[0] !== undefined ? rdataName(RRType.CNAME, c.rrset.rdata[0]) : undefined;
       if (c !== undefined && to !== undefined) {
@@ -327,6 +337,7 @@ export class Iterator {
         known = c.child;
         continue;
       }
+      if (c.authoritative && cut.kind === 'iterate') this.#storeChildNs(reply.message, cut.zone);
       const shape = c.answer;
       if (minimised) {
         if (shape.links.length === 0 && shape.end.kind === 'nxdomain' && !c.authoritative) {
@@ -358,6 +369,15 @@ export class Iterator {
       this.#parentGlue.putRRset(g, parent, Trust.ADDITIONAL);
     }
     if (c.ds !== undefined) cache.putRRset(c.ds, parent, Trust.AUTH_AUTHORITY);
+  }
+
+  /**
+   * Records the zone's own NS set as its servers list it in the authority section of an
+   * authoritative answer (the child may name servers the parent does not know).
+   */
+  #storeChildNs(message: Message, zone: Name): void {
+    const ns = groupRRsets(message.authority).find((s) => s.type === RRType.NS && s.name.equals(zone));
+    if (ns !== undefined) this.#childNs.putRRset(ns, zone, Trust.AUTH_AUTHORITY);
   }
 
   #familyAllowed(address: string): boolean {
@@ -520,6 +540,7 @@ export class Iterator {
     };
     const noted = new Set<string>();
     let parentSideTried = false;
+    let childSideTried = false;
     if (cut.kind === 'forward' || cut.kind === 'stub') {
       // Configured host names are resolved before the zone is used, so every configured server
       // is known from the start (as Unbound resolves forward-host / stub-host).
@@ -550,11 +571,25 @@ export class Iterator {
           addAddresses(more);
           continue;
         }
+        if (!childSideTried && cut.kind === 'iterate') {
+          // Next: servers only the zone itself names (its own NS set, seen in its answers).
+          childSideTried = true;
+          const before = addresses.length + lookups.length;
+          const listed = new Set(cut.servers.map((s) => s.name.key));
+          for (const s of this.#childSideServers(cut.zone)) {
+            if (listed.has(s.name.key)) continue;
+            addAddresses(s.addresses);
+            if (s.addresses.length > 0) continue;
+            if (opts.doIp4) lookups.push({ name: s.name, type: RRType.A });
+            if (opts.doIp6) lookups.push({ name: s.name, type: RRType.AAAA });
+          }
+          if (addresses.length + lookups.length > before) continue;
+        }
         if (!parentSideTried && cut.kind === 'iterate') {
           // Last resort: the addresses the parent gave as glue, where the child's differ.
           parentSideTried = true;
           const before = addresses.length;
-          for (const s of cut.servers) addAddresses(this.#parentSideAddresses(s.name));
+          for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) addAddresses(this.#parentSideAddresses(s.name));
           if (addresses.length > before) continue;
         }
         return fail(ctx.budget.failure);
@@ -615,6 +650,12 @@ export class Iterator {
       if (c.dropped > 0) d.log.debug(`dropped ${c.dropped} out-of-bailiwick record(s) from ${describe(server)} for ${cut.zone}`);
       return { ok: true, classified: c, server, message: r.message };
     }
+  }
+
+  /** The servers of the zone's own NS set, with the addresses known for them. */
+  #childSideServers(zone: Name): NsServer[] {
+    const ns = this.#childNs.getRRset(zone, RRType.NS, RRClass.IN)?.rrset;
+    return ns === undefined ? [] : this.#nsServers(ns, []);
   }
 
   #parentSideAddresses(name: Name): ServerAddress[] {

@@ -57,6 +57,23 @@ export interface Resolution {
 export interface ValidationVerdict {
   readonly security: Security;
   readonly reasons: readonly Reason[];
+  /**
+   * RFC 4035 §5.3.3: per validated RRset (by owner and type), the most seconds its TTL may show —
+   * the RRSIG's original TTL and the time left to its expiration. The answer sent is capped by it.
+   */
+  readonly ttlCaps?: readonly TtlCap[];
+  /**
+   * The RCODE the signed proofs establish when it differs from the server's: an NXDOMAIN whose own
+   * NSEC proves the name an empty non-terminal is a NODATA (NOERROR), as Unbound answers it.
+   */
+  readonly rcode?: number;
+}
+
+/** The TTL ceiling of one validated RRset. */
+export interface TtlCap {
+  readonly name: Name;
+  readonly type: number;
+  readonly ttl: number;
 }
 
 /** Lets the validator fetch DNSKEY/DS RRsets through the same resolver (cache first). */

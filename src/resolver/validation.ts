@@ -5,7 +5,7 @@
 // verdicts combine worst-first (bogus > indeterminate > insecure > secure), and every Reason is
 // kept, the most important first. The judging itself lives in src/dnssec/ (no I/O there).
 import { EdeCode, reason, type Reason } from '../wire/ede.ts';
-import { Rcode, RRClass, RRType, rrTypeToString } from '../wire/constants.ts';
+import { Rcode, RRClass, RRType, rcodeToString, rrTypeToString } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import type { Security } from '../wire/outcome.ts';
 import { dsCodec, rrsigCodec, type DsRdata } from '../wire/rdata/dnssec.ts';
@@ -13,7 +13,7 @@ import type { RR, RRset } from '../wire/types.ts';
 import { anchorsFromRecords, closestAnchor, negativeAnchorFor, type TrustAnchor } from '../dnssec/anchors.ts';
 import { DEFAULT_VALIDATION_LIMITS, ValidationBudget, type ValidationLimits } from '../dnssec/budget.ts';
 import {
-  DEFAULT_NSEC3_MAX_ITERATIONS, proveNoDs, proveNodata, proveNxdomain, proveWildcardAnswer, type DenialOptions,
+  DEFAULT_NSEC3_MAX_ITERATIONS, proveEmptyNonTerminal, proveNoDs, proveNodata, proveNxdomain, proveWildcardAnswer, type DenialOptions,
 } from '../dnssec/denial-verdict.ts';
 import { validateKeySet } from '../dnssec/keyset.ts';
 import { Nsec3Hasher } from '../dnssec/nsec3hash.ts';
@@ -22,7 +22,7 @@ import type { SignatureCheck } from '../dnssec/signature-check.ts';
 import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
-import type { AnswerStep, Resolution, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
+import type { AnswerStep, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import { DEFAULT_CACHE } from './options.ts';
 import { rdataName } from './rdata-views.ts';
 import { anchorEvent, cachedKeysEvent, denialEvent, dnskeyEvent, dsEvent, keysEvent, noDsEvent, rrsetEvent } from './trace.ts';
@@ -99,6 +99,14 @@ function signerZone(set: RRset | undefined, asked: Name, unsignedAt: Name = aske
   return unsignedAt.isSubdomainOf(asked) ? unsignedAt : asked;
 }
 
+/**
+ * The deepest name whose keys can speak for (name, type) when nothing names the signer: the name
+ * itself, except for DS, which the parent side of a cut holds (RFC 4035 §2.4).
+ */
+function dataOwnerZone(name: Name, type: number): Name {
+  return type === RRType.DS && !name.isRoot ? name.parent() : name;
+}
+
 /** Worst verdict wins; reasons of the worse verdicts come first, duplicates once. */
 export function combineParts(parts: readonly Part[]): ValidationVerdict {
   let security: Security = 'secure';
@@ -128,6 +136,16 @@ interface Run {
   readonly referrals: Map<string, AnswerStep>;
   /** NSEC/NSEC3 sets from the authority of every step seen in this run. */
   readonly proofs: RRset[];
+  /** TTL ceilings of the RRsets verified in this run (RFC 4035 §5.3.3). */
+  readonly caps: TtlCap[];
+  /** Set when the proofs turn the resolution's RCODE into another (see ValidationVerdict.rcode). */
+  rcode?: number;
+}
+
+/** "failed: no reachable authority for …" or "failed (SERVFAIL)": why a DNSKEY/DS fetch gave nothing. */
+function fetchFailure(res: Resolution): string {
+  const why = res.reasons.map((r) => r.text).join('; ');
+  return why !== '' ? `failed: ${why}` : `failed (${rcodeToString(res.rcode)})`;
 }
 
 /** Remembers the referrals and proofs of `res` for the DS decisions of this run. */
@@ -163,6 +181,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         return { ok: false, reason: reason(EdeCode.DNSSEC_BOGUS, `${rrTypeToString(s.type)} at ${s.name.toString()} is expanded from the wildcard ${v.wildcard.toString()}: not a proof`) };
       }
       ttl = Math.min(ttl, v.ttl);
+      run.caps.push({ name: s.name, type: s.type, ttl: v.ttl });
     }
     return { ok: true, ttl };
   };
@@ -172,8 +191,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const res = await run.context.fetch({ name: zone, type: RRType.DNSKEY, class: RRClass.IN });
     learnReferrals(res, run);
     if (res.rcode !== Rcode.NOERROR) {
-      const why = res.reasons.map((r) => r.text).join('; ');
-      const failed = bogusEntry(zone, reason(EdeCode.DNSKEY_MISSING, `DNSKEY lookup for ${zone.toString()} failed (rcode ${res.rcode}${why ? `: ${why}` : ''})`), run);
+      const failed = bogusEntry(zone, reason(EdeCode.DNSKEY_MISSING, `DNSKEY lookup for ${zone.toString()} ${fetchFailure(res)}`), run);
       run.context.trace?.(dnskeyEvent(zone, undefined, ds, dnskeys, failed));
       return failed;
     }
@@ -261,6 +279,14 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         run.context.trace?.(dsEvent(name, parent.zone, ds, res.fromCache, 'secure'));
         return keysOf(name, ds, [], v.ttl, run);
       }
+      const alias = res.answer.find((s) => s.type === RRType.CNAME && s.name.equals(name));
+      if (alias !== undefined && res.answer[0] === alias) {
+        // A CNAME at `name` signed by the parent: the name is data in the parent zone, so no cut is
+        // there (a cut's DS is answered with DS or its denial, RFC 4035 §3.1.4.1). Unbound agrees.
+        const v = validateAll([alias], parent, run);
+        if (!v.ok) return bogusEntry(name, v.reason, run);
+        return 'no-cut';
+      }
       if (res.answer.length > 0) {
         return bogusEntry(name, reason(EdeCode.DNSSEC_BOGUS, `DS query for ${n} was answered with an alias, not a DS or its denial`), run);
       }
@@ -279,11 +305,22 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         case 'bogus': return bogusEntry(name, p.reason, run);
       }
     }
-    const why = res.reasons.map((r) => r.text).join('; ');
     if (res.rcode === Rcode.NXDOMAIN) {
+      // Some servers answer NXDOMAIN for an empty non-terminal. When the parent's own signed NSEC
+      // shows names below `name`, the name exists and holds nothing, DS and NS included: no cut.
+      const step = res.steps.find((s) => s.kind === 'nxdomain');
+      const proofs = (step?.authority ?? res.authority).filter((s) => PROOF_TYPES.has(s.type));
+      if (proofs.length > 0 && proveEmptyNonTerminal(parent.zone, name, proofs)) {
+        const v = validateAll(proofs, parent, run);
+        if (!v.ok) return bogusEntry(name, v.reason, run);
+        forgetFalseNxdomain(name);
+        return 'no-cut';
+      }
       return bogusEntry(name, reason(EdeCode.DNSSEC_BOGUS, `DS query for ${n} says the name does not exist, yet data is signed by it`), run);
     }
-    return bogusEntry(name, reason(EdeCode.DNSSEC_INDETERMINATE, `DS lookup for ${n} failed (rcode ${res.rcode}${why ? `: ${why}` : ''})`), run);
+    // The fetch failed upstream (servers unreachable or failing): a network-level failure of the
+    // chain of trust, reported as Unbound does (RFC 8914 §4.24).
+    return bogusEntry(name, reason(EdeCode.NETWORK_ERROR, `DS lookup for ${n} ${fetchFailure(res)}`), run);
   };
 
   /** The validated keys for `zone`: walks from the closest trust anchor down, cut by cut. */
@@ -322,6 +359,33 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     return cur;
   };
 
+  /**
+   * The cache keeps an NXDOMAIN as "nothing below exists" (RFC 8020); one that signed proofs show to
+   * be an empty non-terminal would hide the names below it, so its entry is expired at once.
+   */
+  const forgetFalseNxdomain = (name: Name): void => {
+    cache?.setSecurity(name, undefined, RRClass.IN, 'bogus', reason(EdeCode.DNSSEC_BOGUS, `NXDOMAIN for ${name.toString()}, an empty non-terminal`), 0);
+  };
+
+  /**
+   * Below the secure zone of `cur` down to `target`: the first cut that proofs already in hand (the
+   * key cache, this run's referrals and signed proofs) show, without asking anyone. A name without
+   * such a proof is taken as no cut, so the ancestor's keys judge: that can only make a stripped
+   * answer bogus, never a forged one secure or insecure.
+   */
+  const provenCutBelow = async (start: Extract<KeyEntry, { security: 'secure' }>, target: Name, run: Run): Promise<KeyEntry> => {
+    let cur: KeyEntry = start;
+    for (let labels = start.zone.labelCount + 1; labels <= target.labelCount && cur.security === 'secure'; labels++) {
+      const name = target.suffix(labels);
+      const cached = keyCache.get(name, run.nowMs);
+      const next: KeyEntry | undefined = cached ?? (cur.security === 'secure' ? await fromReferral(cur, name, run) : undefined);
+      if (next === undefined) continue;
+      if (cached === undefined) keyCache.set(name, next);
+      cur = next;
+    }
+    return cur;
+  };
+
   const fromEntry = (e: KeyEntry): Part | undefined => {
     if (e.security === 'secure') return undefined;
     return e.reason !== undefined ? { security: e.security, reason: e.reason } : { security: e.security };
@@ -344,7 +408,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       // RRSIGs are not signed themselves (RFC 4035 §2.2): an answer to QTYPE=RRSIG cannot be validated.
       return { security: 'insecure' };
     }
-    const zone = signerZone(set, step.zone, set.name);
+    const zone = signerZone(set, step.zone, dataOwnerZone(set.name, set.type));
     const keys = await keysFor(zone, run);
     const fromKeys = fromEntry(keys);
     if (fromKeys !== undefined || keys.security !== 'secure') {
@@ -360,6 +424,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       remember(set, part, undefined);
       return part;
     }
+    run.caps.push({ name: set.name, type: set.type, ttl: v.ttl });
     let part: Part = secure();
     if (v.wildcard !== undefined && set.type === RRType.DNAME) {
       // RFC 4592 §4.4: a DNAME at a wildcard owner does not synthesize DNAMEs; a signature that
@@ -402,17 +467,30 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       // cached NXDOMAIN cost as much as a fresh one.
       return known.reason !== undefined ? { security: known.security, reason: known.reason } : { security: known.security };
     }
-    // The SOA of a denial is at its zone's apex: where an unsigned denial's zone is.
+    // The signer of the NSEC/NSEC3 proof names the zone; without one, the signer of the SOA; an
+    // unsigned denial's zone is at its SOA's owner, the apex.
+    const signedProof = step.authority.find((s) => PROOF_TYPES.has(s.type) && s.sigs.length > 0);
     const apex = step.authority.find((s) => s.type === RRType.SOA)?.name ?? step.zone;
-    const zone = signerZone(step.authority.find((s) => s.sigs.length > 0), step.zone, apex);
-    const keys = await keysFor(zone, run);
+    const zone = signerZone(signedProof ?? step.authority.find((s) => s.sigs.length > 0), step.zone, apex);
+    let keys = await keysFor(zone, run);
+    // A signed SOA without any proof: a co-hosted child can answer for a name in an insecure
+    // delegation with its parent's SOA. Signed proofs already seen (the referral, or the alias answer
+    // that led here, as Unbound's negative cache has them) may show such a cut below the SOA's zone.
+    if (signedProof === undefined && keys.security === 'secure') keys = await provenCutBelow(keys, dataOwnerZone(step.question.name, step.question.type), run);
     const fromKeys = fromEntry(keys);
     if (fromKeys !== undefined || keys.security !== 'secure') return fromKeys ?? { security: 'insecure' };
     const v = validateAll(step.authority, keys, run);
     if (!v.ok) return { security: 'bogus', reason: v.reason };
     const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
     const q = step.question;
-    const d = step.kind === 'nxdomain'
+    // An NXDOMAIN whose own NSEC proves the name an empty non-terminal is a NODATA in disguise
+    // (names exist below it, RFC 8020 §2): judged and answered as one (NOERROR), as Unbound does.
+    const entNx = step.kind === 'nxdomain' && proveEmptyNonTerminal(keys.zone, q.name, proofs);
+    if (entNx) {
+      run.rcode = Rcode.NOERROR;
+      forgetFalseNxdomain(q.name);
+    }
+    const d = step.kind === 'nxdomain' && !entNx
       ? proveNxdomain(keys.zone, q.name, proofs, run.denial)
       : proveNodata(keys.zone, q.name, q.type, proofs, run.denial);
     run.context.trace?.(denialEvent(step.kind === 'nxdomain' ? 'nxdomain' : 'nodata', keys.zone, q.name, step.kind === 'nxdomain' ? undefined : q.type, proofs, d));
@@ -457,11 +535,23 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         denial: { nsec3MaxIterations: maxIterations, hasher: new Nsec3Hasher(limits.maxNsec3HashesPerResponse), budget },
         referrals: new Map(),
         proofs: [],
+        caps: [],
       };
       learnReferrals(resolution, run);
       const parts: Part[] = [];
       for (const step of resolution.steps) parts.push(...(await validateStep(step, run)));
-      return combineParts(parts);
+      let verdict = combineParts(parts);
+      if (resolution.rcode === Rcode.YXDOMAIN && verdict.security === 'secure') {
+        // RFC 6672 §2.2: the DNAME is proven, but the YXDOMAIN RCODE is no signed data and the
+        // reply holds no answer: it is passed on without AD (Unbound does not validate it at all;
+        // we still check the DNAME, so a forged one is bogus).
+        verdict = { ...verdict, security: 'insecure' };
+      }
+      return {
+        ...verdict,
+        ...(run.caps.length > 0 ? { ttlCaps: run.caps } : {}),
+        ...(run.rcode !== undefined && verdict.security !== 'bogus' ? { rcode: run.rcode } : {}),
+      };
     },
   };
 }

@@ -41,7 +41,7 @@ test('rrset: a wildcard expansion is secure and names its wildcard', () => {
 });
 
 const cases: [string, string, number, RegExp][] = [
-  ['changed.test', 'www.changed.test', EdeCode.DNSSEC_BOGUS, /RRSIG for www\.changed\.test\. A by changed\.test\. key \d+ alg 13: bad-signature/],
+  ['changed.test', 'www.changed.test', EdeCode.DNSSEC_BOGUS, /^RRSIG for www\.changed\.test\. A by changed\.test\. key \d+ alg 13 does not verify$/],
   ['expired.test', 'www.expired.test', EdeCode.SIGNATURE_EXPIRED, /RRSIG for www\.expired\.test\. A by expired\.test\. key \d+ alg 13 expired 2024-01-01T00:00:00Z \(valid 2023-01-01T00:00:00Z to 2024-01-01T00:00:00Z\)/],
   ['notyet.test', 'www.notyet.test', EdeCode.SIGNATURE_NOT_YET_VALID, /not valid before 2040-01-01T00:00:00Z/],
   ['nosig.test', 'www.nosig.test', EdeCode.RRSIGS_MISSING, /no RRSIG for www\.nosig\.test\. A/],

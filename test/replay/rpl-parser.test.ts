@@ -46,10 +46,10 @@ test('ranges, entries, MATCH/ADJUST/REPLY and $ORIGIN', () => {
   assert.equal(e1.packets[0].sections.authority[0].origin, 'example.com.');
 });
 
-test('steps: supported kinds typed, Unbound-internal kinds kept as unsupported', () => {
+test('steps: supported kinds typed (upstream-script kinds too), Unbound-internal kinds kept as unsupported', () => {
   const s = parsedMini();
   const kinds = s.steps.map((st: Step) => (st.kind === 'unsupported' ? `unsupported:${st.name}` : st.kind));
-  assert.deepEqual(kinds, ['QUERY', 'CHECK_ANSWER', 'QUERY', 'CHECK_ANSWER', 'TIME_PASSES', 'TIME_PASSES', 'QUERY', 'CHECK_ANSWER', 'unsupported:CHECK_OUT_QUERY', 'unsupported:CHECK_AUTOTRUST']);
+  assert.deepEqual(kinds, ['QUERY', 'CHECK_ANSWER', 'QUERY', 'CHECK_ANSWER', 'TIME_PASSES', 'TIME_PASSES', 'QUERY', 'CHECK_ANSWER', 'CHECK_OUT_QUERY', 'unsupported:CHECK_AUTOTRUST']);
   const tp = s.steps.filter((st) => st.kind === 'TIME_PASSES');
   assert.deepEqual(tp.map((t) => (t.kind === 'TIME_PASSES' ? t.seconds : -1)), [3600, 86400]);
   const check = s.steps[3];
@@ -60,7 +60,17 @@ test('steps: supported kinds typed, Unbound-internal kinds kept as unsupported',
   assert.ok(q.kind === 'QUERY');
   assert.deepEqual([...q.entry.packets[0].flags].sort(), ['DO', 'RD']);
   const out = s.steps[8];
-  assert.ok(out.kind === 'unsupported' && out.entry !== undefined);
+  assert.ok(out.kind === 'CHECK_OUT_QUERY' && out.entry.match.keys.has('qname'));
+});
+
+test('REPLY carries its entry; TIMEOUT and ERROR take none', () => {
+  const text = 'CONFIG_END\nSCENARIO_BEGIN x\nSTEP 1 REPLY\nENTRY_BEGIN\nMATCH qname\nADJUST copy_id\nREPLY QR\nSECTION QUESTION\na. IN A\nENTRY_END\nSTEP 2 TIMEOUT\nSTEP 3 ERROR\nSCENARIO_END\n';
+  const r = parseRpl(text);
+  assert.ok(r.ok);
+  const [reply, timeout, error] = r.scenario.steps;
+  assert.ok(reply.kind === 'REPLY' && reply.entry.adjust.has('copy_id'));
+  assert.equal(timeout.kind, 'TIMEOUT');
+  assert.equal(error.kind, 'ERROR');
 });
 
 test('malformed input yields a typed error with a line, never a throw', () => {

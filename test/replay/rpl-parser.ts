@@ -61,7 +61,13 @@ export type Step =
   | { readonly kind: 'CHECK_ANSWER'; readonly n: number; readonly line: number; readonly entry: Entry }
   | { readonly kind: 'TIME_PASSES'; readonly n: number; readonly line: number; readonly seconds: number | undefined; readonly expression: string }
   | { readonly kind: 'NOTHING' | 'TRAFFIC'; readonly n: number; readonly line: number }
-  /** Unbound-internal kinds: CHECK_OUT_QUERY, REPLY, TIMEOUT, ERROR, ASSIGN, CHECK_AUTOTRUST, CHECK_TEMPFILE, INFRA_RTT, … */
+  /**
+   * Steps that script the upstream side (testbound's fake network): CHECK_OUT_QUERY checks a query
+   * the resolver has sent; REPLY answers, TIMEOUT times out, ERROR fails the newest pending query.
+   */
+  | { readonly kind: 'CHECK_OUT_QUERY' | 'REPLY'; readonly n: number; readonly line: number; readonly entry: Entry }
+  | { readonly kind: 'TIMEOUT' | 'ERROR'; readonly n: number; readonly line: number }
+  /** Unbound-internal kinds: ASSIGN, CHECK_AUTOTRUST, CHECK_TEMPFILE, INFRA_RTT, … */
   | { readonly kind: 'unsupported'; readonly name: string; readonly n: number; readonly line: number; readonly args: string; readonly entry: Entry | undefined };
 
 export interface ConfigBlock {
@@ -458,8 +464,10 @@ function parseBody(r: Reader, fileName: string, config: RplConfig): Scenario {
         if (parts[2] !== 'ELAPSE' && parts[2] !== 'EVAL') throw new RplError(`bad TIME_PASSES ${args}`, line);
         const seconds = parts[2] === 'ELAPSE' ? Number(parts[3]) : evalTimeExpression(expression);
         steps.push({ kind: 'TIME_PASSES', n, line, seconds: seconds !== undefined && Number.isFinite(seconds) ? seconds : undefined, expression });
-      } else if (kind === 'NOTHING' || kind === 'TRAFFIC') {
+      } else if (kind === 'NOTHING' || kind === 'TRAFFIC' || kind === 'TIMEOUT' || kind === 'ERROR') {
         steps.push({ kind, n, line });
+      } else if (kind === 'CHECK_OUT_QUERY' || kind === 'REPLY') {
+        steps.push({ kind, n, line, entry: expectEntry(r, line) });
       } else if (kind !== '') {
         const entry = STEPS_WITH_ENTRY.has(kind) ? expectEntry(r, line) : undefined;
         if (STEPS_WITH_FILE.has(kind)) skipFileBlock(r, line);

@@ -9,10 +9,12 @@ import { Rcode } from '../../src/wire/constants.ts';
 import { EdeCode, reason } from '../../src/wire/ede.ts';
 import type { Outcome, Resolve, Security } from '../../src/wire/outcome.ts';
 import { groupRRsets } from '../../src/wire/rrset.ts';
+import { Name } from '../../src/wire/name.ts';
+import type { Message } from '../../src/wire/types.ts';
 import { HARNESS_DIR } from './corpus.ts';
 import { parseRpl, type Scenario } from './rpl-parser.ts';
 import { parseRrText } from './rr-text.ts';
-import { parseOverrideDate, runScenario, scenarioStartMs, type ResolverFactory } from './runner.ts';
+import { parseOverrideDate, runScenario, scenarioStartMs, withoutNonMinimalExtras, type ResolverFactory } from './runner.ts';
 import { scenarioResolverConfig } from './scenario-config.ts';
 import { skipReasons } from './skip-rules.ts';
 
@@ -22,10 +24,10 @@ function mini(): Scenario {
   return r.scenario;
 }
 
-/** The mini scenario without its Unbound-internal steps, which the runner would skip on. */
+/** The mini scenario without its Unbound-internal steps and its check of an upstream query the forwarding resolve never sends. */
 function runnable(): Scenario {
   const s = mini();
-  return { ...s, steps: s.steps.filter((st) => st.kind !== 'unsupported') };
+  return { ...s, steps: s.steps.filter((st) => st.kind !== 'unsupported' && st.kind !== 'CHECK_OUT_QUERY') };
 }
 
 function forwardingFactory(seen: number[], security: Security = 'insecure'): ResolverFactory {
@@ -87,11 +89,66 @@ test('a resolver that throws or an unchecked answer is a failure, not a crash', 
 
 test('an unsupported step makes the run a skip; skip rules name it', async () => {
   const r = await runScenario(mini(), forwardingFactory([]), { parseRr: parseRrText });
-  assert.deepEqual(r, { status: 'skip', reason: 'uses step kind CHECK_OUT_QUERY' });
+  assert.deepEqual(r, { status: 'skip', reason: 'uses step kind CHECK_AUTOTRUST' });
   const reasons = skipReasons(mini());
-  assert.match(reasons[0], /CHECK_OUT_QUERY/);
-  assert.ok(reasons.some((x) => /CHECK_AUTOTRUST/.test(x)));
+  assert.match(reasons[0], /CHECK_AUTOTRUST/);
+  assert.ok(!reasons.some((x) => /CHECK_OUT_QUERY/.test(x)), 'CHECK_OUT_QUERY is played, not skipped');
   assert.deepEqual(skipReasons(runnable()), []);
+});
+
+const STUB_CONFIG = 'stub-zone:\n\tname: "."\n\tstub-addr: 193.0.14.129\nCONFIG_END\nSCENARIO_BEGIN upstream script\n';
+const clientQuery = (n: number, name: string) => `STEP ${n} QUERY\nENTRY_BEGIN\nREPLY RD\nSECTION QUESTION\n${name} IN A\nENTRY_END\n`;
+const outQuery = (n: number, name: string) => `STEP ${n} CHECK_OUT_QUERY\nENTRY_BEGIN\nMATCH qname qtype opcode\nSECTION QUESTION\n${name} IN A\nENTRY_END\n`;
+const replyStep = (n: number, name: string) => `STEP ${n} REPLY\nENTRY_BEGIN\nMATCH opcode qtype qname\nADJUST copy_id\nREPLY QR AA NOERROR\nSECTION QUESTION\n${name} IN A\nSECTION ANSWER\n${name} IN A 192.0.2.1\nENTRY_END\n`;
+const checkRcode = (n: number, name: string, rcode: string) => `STEP ${n} CHECK_ANSWER\nENTRY_BEGIN\nMATCH opcode qname rcode\nREPLY QR RD RA ${rcode}\nSECTION QUESTION\n${name} IN A\nENTRY_END\n`;
+
+function scenario(body: string): Scenario {
+  const r = parseRpl(STUB_CONFIG + body + 'SCENARIO_END\n', 'upstream.rpl');
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return r.scenario;
+}
+
+test('upstream script: CHECK_OUT_QUERY sees the query, REPLY answers it, TIMEOUT times the next one out', async () => {
+  const s = scenario(clientQuery(1, 'a.') + outQuery(2, 'a.') + replyStep(3, 'a.') + checkRcode(4, 'a.', 'NOERROR') + clientQuery(5, 'b.') + 'STEP 6 TIMEOUT\n' + checkRcode(7, 'b.', 'SERVFAIL'));
+  assert.deepEqual(skipReasons(s), []);
+  assert.deepEqual(await runScenario(s, forwardingFactory([]), { parseRr: parseRrText }), { status: 'pass' });
+});
+
+test('upstream script: the REPLY entry is what the resolver gets (wrong data fails the check)', async () => {
+  const s = scenario(clientQuery(1, 'a.') + replyStep(3, 'a.') + `STEP 4 CHECK_ANSWER\nENTRY_BEGIN\nMATCH opcode qname answer\nREPLY QR RD RA\nSECTION QUESTION\na. IN A\nSECTION ANSWER\na. IN A 192.0.2.99\nENTRY_END\n`);
+  const r = await runScenario(s, forwardingFactory([]), { parseRr: parseRrText });
+  assert.ok(r.status === 'fail' && /STEP 4 CHECK_ANSWER: answer section/.test(r.reason), JSON.stringify(r));
+});
+
+test('upstream script: CHECK_OUT_QUERY fails when the resolver never sends that query', async () => {
+  const s = scenario(clientQuery(1, 'a.') + outQuery(2, 'c.') + replyStep(3, 'c.') + checkRcode(4, 'a.', 'NOERROR'));
+  const r = await runScenario(s, forwardingFactory([]), { parseRr: parseRrText });
+  assert.ok(r.status === 'fail' && r.step === 2 && /no upstream query for c\. type 1 was sent/.test(r.reason), JSON.stringify(r));
+});
+
+test('upstream script: a REPLY or TIMEOUT with no query waiting fails', async () => {
+  for (const step of [replyStep(2, 'a.'), 'STEP 2 TIMEOUT\n']) {
+    const s = scenario(step + clientQuery(3, 'a.') + checkRcode(4, 'a.', 'SERVFAIL'));
+    const r = await runScenario(s, forwardingFactory([]), { parseRr: parseRrText });
+    assert.ok(r.status === 'fail' && r.step === 2 && /no upstream query is waiting/.test(r.reason), JSON.stringify(r));
+  }
+});
+
+test('non-minimal extras: NS and glue of a NODATA without SOA are ignored, a denial with SOA is kept whole', () => {
+  const ns = parseRrText('example.net. 3600 IN NS ns.example.net.', Name.root, 3600);
+  const glue = parseRrText('ns.example.net. 3600 IN A 192.0.2.55', Name.root, 3600);
+  const soa = parseRrText('example.net. 3600 IN SOA ns.example.net. h.example.net. 1 2 3 4 5', Name.root, 3600);
+  assert.ok(ns.ok && glue.ok && soa.ok);
+  const base: Message = {
+    id: 0, opcode: 0, flags: { qr: true, aa: false, tc: false, rd: true, ra: true, z: false, ad: false, cd: false }, rcode: Rcode.NOERROR,
+    question: [], answer: [], authority: [ns.rr], additional: [glue.rr],
+  };
+  const stripped = withoutNonMinimalExtras(base);
+  assert.deepEqual([stripped.authority.length, stripped.additional.length], [0, 0]);
+  const denial = { ...base, authority: [soa.rr, ns.rr] };
+  assert.equal(withoutNonMinimalExtras(denial).authority.length, 2);
+  const nx = { ...base, rcode: Rcode.NXDOMAIN };
+  assert.equal(withoutNonMinimalExtras(nx).authority.length, 1);
 });
 
 test('scenario config maps stubs, forwarders with ports, anchors, NTAs and qname-minimisation', () => {

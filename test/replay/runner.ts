@@ -1,18 +1,19 @@
 // Runs one parsed scenario against a fresh resolver: each QUERY entry is encoded and handed to the
 // real frontend (src/server/frontend.ts) in front of `resolve`, so flags, AD, EDE options and
 // truncation are the daemon's own; the reply bytes are decoded and checked at CHECK_ANSWER per the
-// entry's MATCH keys (./compare.ts); TIME_PASSES advances the injected clock. Upstream queries are answered by
-// ReplayTransport from the scenario's ranges, valid at the step of the moment after the QUERY (as in
-// testbound, where the resolution runs while that next moment is current).
+// entry's MATCH keys (./compare.ts); TIME_PASSES advances the injected clock. Upstream queries wait
+// in ReplayTransport until the scenario answers them: from its ranges at the current step (the
+// moment after the QUERY, as in testbound), from a REPLY step, or with a TIMEOUT step; a
+// CHECK_OUT_QUERY step checks that the resolver sent the query it names.
 import { createFrontend, type Frontend } from '../../src/server/frontend.ts';
-import { RRType } from '../../src/wire/constants.ts';
+import { Rcode, RRType } from '../../src/wire/constants.ts';
 import type { Reason } from '../../src/wire/ede.ts';
 import { decodeMessage, encodeMessage } from '../../src/wire/message.ts';
 import type { Resolve } from '../../src/wire/outcome.ts';
 import type { Message, RR } from '../../src/wire/types.ts';
 import { matchMessage, type RrPrinter } from './compare.ts';
 import { buildPacket, type RrTextParser } from './packet.ts';
-import { describeQuery, parseRplAddress, ReplayTransport, type ScriptedEntry, type ScriptedRange } from './replay-transport.ts';
+import { describeQuery, entryMatchesQuery, parseRplAddress, ReplayTransport, type ScriptedEntry, type ScriptedRange } from './replay-transport.ts';
 import { serverOption, type Entry, type Scenario, type Step } from './rpl-parser.ts';
 
 export interface ReplayClock {
@@ -125,9 +126,14 @@ function buildRanges(scenario: Scenario, parseRr: RrTextParser): { ok: true; ran
   return { ok: true, ranges };
 }
 
-/** Drops the NS set from authority and A/AAAA glue from additional in a positive answer. */
-function withoutNonMinimalExtras(m: Message): Message {
-  if (m.answer.length === 0) return m;
+/**
+ * Drops the NS set from authority and A/AAAA glue from additional in a positive answer, and in a
+ * NOERROR reply without answer records whose authority holds no SOA (an upstream NODATA without
+ * SOA: Unbound passes the upstream's NS set on there, a negative answer proper has only its SOA
+ * and proofs).
+ */
+export function withoutNonMinimalExtras(m: Message): Message {
+  if (m.answer.length === 0 && (m.rcode !== Rcode.NOERROR || m.authority.some((rr) => rr.type === RRType.SOA))) return m;
   const isNs = (rr: RR): boolean => rr.type === RRType.NS || (rr.type === RRType.RRSIG && rr.rdata.length >= 2 && ((rr.rdata[0] << 8) | rr.rdata[1]) === RRType.NS);
   const glueTypes: readonly number[] = [RRType.A, RRType.AAAA];
   const isGlue = (rr: RR): boolean => glueTypes.includes(rr.type) || (rr.type === RRType.RRSIG && rr.rdata.length >= 2 && glueTypes.includes((rr.rdata[0] << 8) | rr.rdata[1]));
@@ -152,6 +158,17 @@ interface PendingAnswer {
   readonly reasons: readonly Reason[];
 }
 
+/** testbound gives up after this many event rounds ("it loops"); ours counts the same way. */
+const MAX_ROUNDS = 20_000;
+
+/**
+ * Lets the resolver run until it waits on the replay transport: it uses no timers, so once the
+ * macrotask queue comes round every promise chain that can move has moved.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Runs one scenario. Never throws: a resolver exception becomes a failure naming the step. */
 export async function runScenario(scenario: Scenario, factory: ResolverFactory, options: RunOptions): Promise<ScenarioResult> {
   const closers: (() => void)[] = [];
@@ -162,93 +179,222 @@ export async function runScenario(scenario: Scenario, factory: ResolverFactory, 
   }
 }
 
+type StepEntries = Map<Step, ScriptedEntry>;
+
+/** Builds the entries of CHECK_OUT_QUERY / REPLY steps up front, so a bad one fails before any query. */
+function buildStepEntries(steps: readonly Step[], parseRr: RrTextParser): { ok: true; entries: StepEntries } | { ok: false; reason: string; step: number } {
+  const entries: StepEntries = new Map();
+  for (const st of steps) {
+    if (st.kind !== 'CHECK_OUT_QUERY' && st.kind !== 'REPLY') continue;
+    const b = buildEntry(st.entry, parseRr);
+    if (!b.ok) return { ok: false, reason: b.reason, step: st.n };
+    entries.set(st, { entry: st.entry, packets: b.packets });
+  }
+  return { ok: true, entries };
+}
+
+/**
+ * The event loop of testbound's run_scenario (testcode/fake_event.c), one round at a time after
+ * the resolver has settled:
+ *   1. the current moment is CHECK_OUT_QUERY and a pending upstream query matches it: the moment
+ *      is done (with copy_id its entry also answers the query);
+ *   2. the current moment is CHECK_ANSWER and a reply is there: check it;
+ *   3. a pending upstream query is answered by a RANGE at the current step: answer it;
+ *   4. otherwise do the moment (QUERY, REPLY, TIMEOUT, ERROR, TIME_PASSES, …).
+ * Where testbound stops with "not matched" while upstream queries wait that nothing in the script
+ * answers (an extra query Unbound would not have sent), those queries time out instead and the
+ * moment is tried again: only when nothing is left waiting is the step a failure.
+ */
 async function runSteps(scenario: Scenario, factory: ResolverFactory, options: RunOptions, closers: (() => void)[]): Promise<ScenarioResult> {
   const built = buildRanges(scenario, options.parseRr);
   if (!built.ok) return { status: 'fail', reason: `harness: ${built.reason}` };
+  const steps = scenario.steps;
+  const unsupported = steps.find((st) => st.kind === 'unsupported');
+  if (unsupported !== undefined && unsupported.kind === 'unsupported') return { status: 'skip', reason: `uses step kind ${unsupported.name}` };
+  if (steps.some((st) => st.kind === 'TIME_PASSES' && st.seconds === undefined)) return { status: 'skip', reason: 'TIME_PASSES with testbound macro variables' };
+  const stepEntries = buildStepEntries(steps, options.parseRr);
+  if (!stepEntries.ok) return { status: 'fail', reason: `harness: ${stepEntries.reason}`, step: stepEntries.step };
   const transport = new ReplayTransport(built.ranges);
+  transport.hold = true;
   let nowMs = scenarioStartMs(scenario);
   const clock: ReplayClock = { now: () => nowMs };
   const made = factory(scenario, { transport, clock });
   if (!made.ok) return { status: 'skip', reason: made.reason };
   if (made.close !== undefined) closers.push(made.close);
-  // The frontend turns a throw into SERVFAIL; the harness wants to name it instead.
-  let thrown: string | undefined;
-  let lastReasons: readonly Reason[] = [];
-  const resolve: Resolve = async (q) => {
-    try {
-      const outcome = await made.resolve(q);
-      lastReasons = outcome.reasons;
-      return outcome;
-    } catch (e) {
-      thrown = e instanceof Error ? e.message : String(e);
-      throw e;
-    }
-  };
-  const frontend: Frontend = createFrontend({ resolve, maxUdpSize: REPLAY_MAX_UDP_SIZE });
   // Unbound's default for minimal-responses changed over the years (the corpus spans them), so only
   // an explicit `yes` makes the NS set and glue of a positive answer count.
   const ignoreExtras = (options.ignoreNonMinimalExtras ?? true) && serverOption(scenario.config, 'minimal-responses') !== 'yes';
-  const pending: PendingAnswer[] = [];
-  const steps = scenario.steps;
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    switch (step.kind) {
+  const answers: PendingAnswer[] = [];
+  /** A client query that went wrong in a way the harness reports at once (throw, no reply). */
+  let broken: { reason: string; step: number } | undefined;
+
+  let now = 0;
+  const lastStep = steps.length > 0 ? steps[steps.length - 1].n : 0;
+  const advance = (): void => {
+    now++;
+    transport.step = steps[now]?.n ?? lastStep;
+  };
+  transport.step = steps[0]?.n ?? 0;
+  // testbound's pending_udp_query: a query matching the current CHECK_OUT_QUERY when it is sent
+  // completes that moment at once (the query itself still waits for an answer).
+  transport.onSend = (p) => {
+    const m = steps[now];
+    if (m?.kind !== 'CHECK_OUT_QUERY') return;
+    const e = stepEntries.entries.get(m);
+    if (e !== undefined && entryMatchesQuery(e, p.message, p.opts.tcp)) advance();
+  };
+
+  const sendClientQuery = (step: Extract<Step, { kind: 'QUERY' }>, queryMessage: Message): void => {
+    let thrown: string | undefined;
+    let reasons: readonly Reason[] = [];
+    const resolve: Resolve = async (q) => {
+      try {
+        const outcome = await made.resolve(q);
+        reasons = outcome.reasons;
+        return outcome;
+      } catch (e) {
+        // The frontend turns a throw into SERVFAIL; the harness wants to name it instead.
+        thrown = e instanceof Error ? e.message : String(e);
+        throw e;
+      }
+    };
+    const frontend: Frontend = createFrontend({ resolve, maxUdpSize: REPLAY_MAX_UDP_SIZE });
+    const ctx = {
+      transport: step.entry.match.transport === 'tcp' ? ('tcp' as const) : ('udp' as const),
+      client: step.address !== undefined ? { address: step.address, port: REPLAY_CLIENT.port } : REPLAY_CLIENT,
+    };
+    frontend(encodeMessage(queryMessage), ctx).then(
+      (r) => {
+        if (thrown !== undefined) broken ??= { reason: `STEP ${step.n}: resolve() threw: ${thrown}`, step: step.n };
+        else if (r === null) broken ??= { reason: `STEP ${step.n}: the frontend sent no reply`, step: step.n };
+        else {
+          const reply = decodeMessage(r);
+          if (!reply.ok) broken ??= { reason: `STEP ${step.n}: the reply does not decode: ${reply.error}`, step: step.n };
+          else answers.push({ queryLine: step.line, message: reply.message, reasons });
+        }
+      },
+      (e: unknown) => {
+        broken ??= { reason: `STEP ${step.n}: the frontend threw: ${e instanceof Error ? e.message : String(e)}`, step: step.n };
+      },
+    );
+  };
+
+  /** Times out every waiting query: none of them is answered by anything in the script. */
+  const timeOutUnscripted = (): boolean => {
+    const waiting = transport.pending;
+    for (const p of waiting) transport.timeOut(p, undefined);
+    return waiting.length > 0;
+  };
+
+  const unscriptedHint = (): string => {
+    const unscripted = transport.unscripted();
+    return unscripted.length > 0 ? ` [unscripted upstream: ${unscripted.slice(0, 3).map(describeQuery).join(', ')}${unscripted.length > 3 ? ', …' : ''}]` : '';
+  };
+
+  const started = Date.now();
+  for (let rounds = 0; ; rounds++) {
+    await settle();
+    if (broken !== undefined) return { status: 'fail', reason: broken.reason, step: broken.step };
+    if (rounds > MAX_ROUNDS) return { status: 'fail', reason: `harness: more than ${MAX_ROUNDS} rounds at STEP ${steps[now]?.n ?? lastStep}, it loops` };
+    if (options.queryGuardMs !== undefined && Date.now() - started > options.queryGuardMs * Math.max(1, steps.length)) {
+      return { status: 'fail', reason: `STEP ${steps[now]?.n ?? lastStep}: resolve() did not settle` };
+    }
+    const m: Step | undefined = steps[now];
+    const waiting = transport.pending;
+
+    if (m?.kind === 'CHECK_OUT_QUERY') {
+      const e = stepEntries.entries.get(m);
+      const p = e === undefined ? undefined : waiting.find((q) => entryMatchesQuery(e, q.message, q.opts.tcp));
+      if (e !== undefined && p !== undefined) {
+        advance();
+        if (e.entry.adjust.has('copy_id')) transport.answerWith(p, e, `STEP ${m.n} CHECK_OUT_QUERY`);
+        continue;
+      }
+    }
+    if (m?.kind === 'CHECK_ANSWER' && answers.length > 0) {
+      const r = checkAnswer(m, answers, options, ignoreExtras);
+      if (!r.ok) return { status: 'fail', reason: r.reason + unscriptedHint(), step: m.n };
+      advance();
+      continue;
+    }
+    if (waiting.some((p) => transport.answerFromRanges(p))) continue;
+
+    if (m === undefined) {
+      if (timeOutUnscripted()) continue;
+      break;
+    }
+    switch (m.kind) {
       case 'QUERY': {
-        const b = buildEntry(step.entry, options.parseRr);
-        if (!b.ok) return { status: 'fail', reason: `harness: ${b.reason}`, step: step.n };
+        const b = buildEntry(m.entry, options.parseRr);
+        if (!b.ok) return { status: 'fail', reason: `harness: ${b.reason}`, step: m.n };
         const queryMessage = b.packets[0];
-        if (queryMessage.question.length === 0) return { status: 'fail', reason: `harness: STEP ${step.n} QUERY has no question`, step: step.n };
-        transport.step = steps[i + 1]?.n ?? step.n;
-        const ctx = {
-          transport: step.entry.match.transport === 'tcp' ? ('tcp' as const) : ('udp' as const),
-          client: step.address !== undefined ? { address: step.address, port: REPLAY_CLIENT.port } : REPLAY_CLIENT,
-        };
-        thrown = undefined;
-        lastReasons = [];
-        const r = await guarded(frontend(encodeMessage(queryMessage), ctx), options.queryGuardMs);
-        if (r === 'hung') return { status: 'fail', reason: `STEP ${step.n}: resolve() did not settle`, step: step.n };
-        if (thrown !== undefined) return { status: 'fail', reason: `STEP ${step.n}: resolve() threw: ${thrown}`, step: step.n };
-        if (r === null) return { status: 'fail', reason: `STEP ${step.n}: the frontend sent no reply`, step: step.n };
-        const reply = decodeMessage(r);
-        if (!reply.ok) return { status: 'fail', reason: `STEP ${step.n}: the reply does not decode: ${reply.error}`, step: step.n };
-        pending.push({ queryLine: step.line, message: reply.message, reasons: lastReasons });
+        if (queryMessage.question.length === 0) return { status: 'fail', reason: `harness: STEP ${m.n} QUERY has no question`, step: m.n };
+        // As testbound: the moment moves on first, so the ranges of the next step answer.
+        advance();
+        sendClientQuery(m, queryMessage);
         break;
       }
-      case 'CHECK_ANSWER': {
-        const b = buildEntry(step.entry, options.parseRr);
-        if (!b.ok) return { status: 'fail', reason: `harness: ${b.reason}`, step: step.n };
-        const expected = ignoreExtras ? withoutNonMinimalExtras(b.packets[0]) : b.packets[0];
-        if (pending.length === 0) return { status: 'fail', reason: `STEP ${step.n} CHECK_ANSWER: no answer pending`, step: step.n };
-        const compareOpts = options.print !== undefined ? { print: options.print } : {};
-        let firstDifference: string | undefined;
-        let matched = -1;
-        for (let k = 0; k < pending.length; k++) {
-          const actual = ignoreExtras ? withoutNonMinimalExtras(pending[k].message) : pending[k].message;
-          const r = matchMessage(step.entry.match, expected, actual, compareOpts);
-          if (r.ok) { matched = k; break; }
-          firstDifference ??= r.difference;
-        }
-        if (matched < 0) {
-          const unscripted = transport.unscripted();
-          const edes = pending[0].reasons;
-          const edeText = edes.length > 0 ? ` [EDE ${edes.map((e) => `${e.ede}: ${e.text}`).join('; ')}]` : '';
-          const hint = edeText + (unscripted.length > 0 ? ` [unscripted upstream: ${unscripted.slice(0, 3).map(describeQuery).join(', ')}${unscripted.length > 3 ? ', …' : ''}]` : '');
-          return { status: 'fail', reason: `STEP ${step.n} CHECK_ANSWER: ${firstDifference ?? 'no match'}${hint}`, step: step.n };
-        }
-        pending.splice(matched, 1);
+      case 'CHECK_ANSWER':
+        if (timeOutUnscripted()) break;
+        return { status: 'fail', reason: `STEP ${m.n} CHECK_ANSWER: no answer pending${unscriptedHint()}`, step: m.n };
+      case 'CHECK_OUT_QUERY': {
+        if (timeOutUnscripted()) break;
+        const q = stepEntries.entries.get(m)?.packets[0]?.question[0];
+        const what = q !== undefined ? `${q.name.toString()} type ${q.type}` : 'the scripted query';
+        return { status: 'fail', reason: `STEP ${m.n} CHECK_OUT_QUERY: no upstream query for ${what} was sent${unscriptedHint()}`, step: m.n };
+      }
+      case 'REPLY': {
+        const e = stepEntries.entries.get(m);
+        // testbound answers the newest pending query whatever it is; one the entry matches is
+        // preferred here, so an extra query of ours does not take the scripted reply.
+        const p = e === undefined ? undefined : waiting.find((q) => entryMatchesQuery(e, q.message, q.opts.tcp)) ?? waiting[0];
+        if (e === undefined || p === undefined) return { status: 'fail', reason: `STEP ${m.n} REPLY: no upstream query is waiting for it`, step: m.n };
+        advance();
+        transport.answerWith(p, e, `STEP ${m.n} REPLY`);
+        break;
+      }
+      case 'TIMEOUT':
+      case 'ERROR': {
+        const p = waiting[0];
+        if (p === undefined) return { status: 'fail', reason: `STEP ${m.n} ${m.kind}: no upstream query is waiting for it`, step: m.n };
+        advance();
+        if (m.kind === 'TIMEOUT') transport.timeOut(p, `STEP ${m.n} TIMEOUT`);
+        else transport.fail(p, `STEP ${m.n} ERROR`);
         break;
       }
       case 'TIME_PASSES':
-        if (step.seconds === undefined) return { status: 'skip', reason: 'TIME_PASSES with testbound macro variables' };
-        nowMs += step.seconds * MS_PER_SECOND;
+        nowMs += (m.seconds ?? 0) * MS_PER_SECOND;
+        advance();
         break;
       case 'NOTHING':
       case 'TRAFFIC':
+        advance();
         break;
       case 'unsupported':
-        return { status: 'skip', reason: `uses step kind ${step.name}` };
+        return { status: 'skip', reason: `uses step kind ${m.name}` };
     }
   }
-  if (pending.length > 0) return { status: 'fail', reason: `${pending.length} answer(s) never checked (first from the QUERY at line ${pending[0].queryLine})` };
+  if (answers.length > 0) return { status: 'fail', reason: `${answers.length} answer(s) never checked (first from the QUERY at line ${answers[0].queryLine})` };
   return { status: 'pass' };
+}
+
+/** CHECK_ANSWER: the first waiting reply that matches the entry is taken (testbound's answer_check_it). */
+function checkAnswer(step: Extract<Step, { kind: 'CHECK_ANSWER' }>, answers: PendingAnswer[], options: RunOptions, ignoreExtras: boolean): { ok: true } | { ok: false; reason: string } {
+  const b = buildEntry(step.entry, options.parseRr);
+  if (!b.ok) return { ok: false, reason: `harness: ${b.reason}` };
+  const expected = ignoreExtras ? withoutNonMinimalExtras(b.packets[0]) : b.packets[0];
+  const compareOpts = options.print !== undefined ? { print: options.print } : {};
+  let firstDifference: string | undefined;
+  for (let k = 0; k < answers.length; k++) {
+    const actual = ignoreExtras ? withoutNonMinimalExtras(answers[k].message) : answers[k].message;
+    const r = matchMessage(step.entry.match, expected, actual, compareOpts);
+    if (r.ok) {
+      answers.splice(k, 1);
+      return { ok: true };
+    }
+    firstDifference ??= r.difference;
+  }
+  const edes = answers[0].reasons;
+  const edeText = edes.length > 0 ? ` [EDE ${edes.map((e) => `${e.ede}: ${e.text}`).join('; ')}]` : '';
+  return { ok: false, reason: `STEP ${step.n} CHECK_ANSWER: ${firstDifference ?? 'no match'}${edeText}` };
 }
