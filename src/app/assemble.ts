@@ -18,7 +18,8 @@ import { withDataFiles } from './data-files.ts';
 import { observeResolve } from './observed-resolve.ts';
 import { configPart, loadAnchors, policyPart, trustAnchorsPart, type ConfigHolder } from './reload.ts';
 import { createTrustAnchorSlot, type TrustAnchorSlot } from './trust-anchors.ts';
-import { observeTransport } from './upstream-metrics.ts';
+import { observeTransport, observeValidator, UpstreamTally } from './upstream-metrics.ts';
+import { createServfailLog } from '../log/servfail.ts';
 
 export interface AssembleOptions {
   readonly logger: Logger;
@@ -80,13 +81,16 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
   // Created first so every hook below can count; the policy zone names are only known after the
   // policy files are read, and Metrics takes them at construction, hence the late binding.
   let metrics: Metrics | undefined;
+  // With metrics disabled nothing is counted per query (the Metrics object still exists for the
+  // Assembly's callers, it just stays at zero): prom-client updates cost a few % of a cached answer.
+  const counting = config.metrics.enabled;
   const slot = createTrustAnchorSlot(
     {
       nsec3MaxIterations: config.nsec3MaxIterations,
       bogusTtl: config.cache.bogusTtl,
       limits: { maxVerificationsPerQuery: config.limits.maxValidationsPerQuery, maxNsec3HashesPerResponse: config.limits.maxNsec3HashesPerResponse },
     },
-    (security) => metrics?.countValidation(security),
+    (security) => (counting ? metrics?.countValidation(security) : undefined),
   );
   const installed = slot.install(anchors.records, anchors.insecureDomains);
   if (!installed.ok) return { ok: false, error: `trustAnchors: ${installed.error}` };
@@ -98,8 +102,8 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
   };
   const made = await createPolicyLayer({ sentinel: config.sentinel, policy: config.policy, allow: config.allow }, downstream, {
     trustAnchorKeyTags: () => slot.rootKeyTags(),
-    onSentinel: (hit) => metrics?.countSentinel(hit.kind, hit.result === 'answer' ? 'answered' : 'servfail'),
-    onPolicyHit: (hit) => metrics?.countPolicyHit(hit.zone, policyActionLabel(hit.action)),
+    onSentinel: (hit) => counting && metrics?.countSentinel(hit.kind, hit.result === 'answer' ? 'answered' : 'servfail'),
+    onPolicyHit: (hit) => counting && metrics?.countPolicyHit(hit.zone, policyActionLabel(hit.action)),
   });
   if (!made.ok) return { ok: false, error: `policy: ${made.error.message}` };
   const policy = made.layer;
@@ -117,11 +121,12 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     base = real;
     transportStats = real.stats;
   }
-  const transport = observeTransport(base, m);
+  const tally = counting ? new UpstreamTally() : undefined;
+  const transport = counting ? observeTransport(base, m, tally) : base;
   const r = createResolver(options.options, {
     transport,
     clock: o.clock ?? systemClock,
-    validator: slot.validator,
+    validator: tally !== undefined ? observeValidator(slot.validator, tally) : slot.validator,
     log: withFields(logger, { room: 'resolver' }),
     ...(o.random !== undefined ? { random: o.random } : {}),
   });
@@ -134,7 +139,10 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     logger,
   });
 
-  const resolve = observeResolve(policy.resolve, { metrics: m, logger, cacheStats: r.cache.stats });
+  const resolve = observeResolve(policy.resolve, {
+    ...(tally !== undefined ? { metrics: { counters: m, cacheStats: r.cache.stats, tally } } : {}),
+    logServfail: createServfailLog(logger, { clock: o.clock ?? systemClock }),
+  });
   const describeAnchors = slot.enabled ? `trust anchors for ${slot.anchors.map((a) => a.zone.toString()).join(' ')} (root key tags ${slot.rootKeyTags().join(', ') || 'none'})` : 'validation off (no trust anchors)';
   logger.info(`resolver ready: ${describeAnchors}`);
 

@@ -71,7 +71,7 @@ export async function startApp(config: Config, o: StartAppOptions): Promise<Star
   const assembly: Assembly = assembled;
   const state = { listening: false, closing: false };
 
-  const started = await startDaemon(config, assembly.resolve, { logger, observer: assembly.metrics, isAllowed: (a) => assembly.policy.isAllowed(a) });
+  const started = await startDaemon(config, assembly.resolve, { logger, ...(config.metrics.enabled ? { observer: assembly.metrics } : {}), isAllowed: (a) => assembly.policy.isAllowed(a) });
   if (!started.ok) {
     assembly.close();
     return { ok: false, stage: 'listen', error: started.error.message };

@@ -20,6 +20,10 @@ const BYTE = 0xff;
 const BITS_PER_BYTE = 8;
 const V4_BITS = 32;
 const V6_BITS = 128;
+// Verdicts remembered per address string: BlockList.check builds a SocketAddress per call, a cost
+// paid on every query otherwise. Clients are few in practice; the bound keeps a spoofed-source flood
+// from growing the map without limit (when full it is simply emptied: cheaper than tracking age).
+const VERDICT_CACHE_MAX = 1024;
 
 /** The address as the family it really is: mapped IPv6 becomes IPv4; scope ids (%eth0) are dropped. */
 function normalize(address: string): { address: string; family: 'ipv4' | 'ipv6' } | undefined {
@@ -62,12 +66,19 @@ export function createAcl(prefixes: readonly string[]): AclResult {
     }
     list.addSubnet(net.address, prefix, net.family);
   }
+  // One cache per list: a reload builds a new Acl, so old verdicts go with the old list.
+  const verdicts = new Map<string, boolean>();
   return {
     ok: true,
     acl: {
       isAllowed(address: string): boolean {
+        const known = verdicts.get(address);
+        if (known !== undefined) return known;
         const a = normalize(address);
-        return a !== undefined && list.check(a.address, a.family);
+        const allowed = a !== undefined && list.check(a.address, a.family);
+        if (verdicts.size >= VERDICT_CACHE_MAX) verdicts.clear();
+        verdicts.set(address, allowed);
+        return allowed;
       },
     },
   };

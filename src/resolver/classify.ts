@@ -19,6 +19,10 @@ export interface AliasLink {
 }
 
 export type AnswerEnd =
+  /**
+   * `rrsets` is empty when the answer is the CNAME synthesized from a DNAME for QTYPE=CNAME (the
+   * last link carries both); `name` is then that CNAME's owner.
+   */
   | { readonly kind: 'data'; readonly name: Name; readonly rrsets: readonly RRset[] }
   | { readonly kind: 'nxdomain'; readonly name: Name; readonly authority: readonly RRset[] }
   | { readonly kind: 'nodata'; readonly name: Name; readonly authority: readonly RRset[] }
@@ -93,7 +97,9 @@ function aliasTarget(set: RRset): Name | undefined {
 }
 
 type Walk =
-  | { ok: true; links: AliasLink[]; name: Name; data: RRset[] }
+  /** `answered`: the last link's synthesized CNAME is the answer (QTYPE=CNAME), not followed. */
+  /** `restart`: the walk stopped at a DNAME's target, which is asked afresh (not taken from here). */
+  | { ok: true; links: AliasLink[]; name: Name; data: RRset[]; answered?: boolean; restart?: boolean }
   /** `overflow`: the substitution of this DNAME made the name too long, after `links`. */
   | { ok: false; why: string; overflow?: { dname: RRset; links: AliasLink[]; name: Name } };
 
@@ -103,18 +109,13 @@ function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number
   const seen = new Set<string>([question.name.key]);
   let name = question.name;
   for (;;) {
-    if (question.type === RRType.ANY) {
-      const all = sets.filter((s) => s.name.equals(name) && s.type !== RRType.RRSIG);
-      if (all.length > 0) return { ok: true, links, name, data: all };
-    }
-    const data = find(sets, name, question.type);
-    if (data !== undefined) return { ok: true, links, name, data: [data] };
-    if (links.length >= maxLinks) break;
     let next: AliasLink | undefined;
-    // A DNAME above the name wins over a CNAME the server may have synthesized for it: we
-    // synthesize our own, check theirs against it (checkSynthesis), and keep the signed DNAME.
-    // QTYPE=DNAME too: a DNAME at the name itself was taken as data above; one above it still
-    // redirects the name (RFC 6672 §2.2).
+    // A DNAME above the name is looked at before any data at the name: nothing exists below a
+    // DNAME owner (RFC 6672 §2.4), so a record there is the server's synthesized CNAME (which,
+    // for QTYPE=CNAME, would otherwise be taken as the unsigned answer) or junk. We synthesize
+    // our own, check theirs against it (checkSynthesis), and keep the signed DNAME (§3.1).
+    // QTYPE=DNAME too: a DNAME at the name itself is data (it is not strictly above the name);
+    // one above it still redirects the name (RFC 6672 §2.2).
     {
       const current = name;
       const dname = sets.find((s) => s.type === RRType.DNAME && current.labelCount > s.name.labelCount && current.isSubdomainOf(s.name));
@@ -129,6 +130,15 @@ function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number
         next = { from: name, to, set: dname, synthesized };
       }
     }
+    if (next === undefined) {
+      if (question.type === RRType.ANY) {
+        const all = sets.filter((s) => s.name.equals(name) && s.type !== RRType.RRSIG);
+        if (all.length > 0) return { ok: true, links, name, data: all };
+      }
+      const data = find(sets, name, question.type);
+      if (data !== undefined) return { ok: true, links, name, data: [data] };
+    }
+    if (links.length >= maxLinks) break;
     const cname = next !== undefined || question.type === RRType.CNAME ? undefined : find(sets, name, RRType.CNAME);
     if (cname !== undefined) {
       const to = aliasTarget(cname);
@@ -137,6 +147,14 @@ function walkAnswer(sets: readonly RRset[], question: Question, maxLinks: number
     }
     if (next === undefined) break;
     links.push(next);
+    // QTYPE=CNAME: the CNAME synthesized from the DNAME answers the question (RFC 6672 §3.1
+    // step 3.B. applies to other types only); its target is not chased.
+    if (next.synthesized !== undefined && question.type === RRType.CNAME) return { ok: true, links, name: next.from, data: [], answered: true };
+    // After a DNAME the rest of the chain is asked of the target's own servers (RFC 6672 §3.1
+    // step 3.C. restarts at the new name): what follows it here may be data of another zone the
+    // server is not the authority for, and unsigned data there would send the validator hunting
+    // for a zone cut. Unbound's scrubber cuts the answer after the first DNAME's CNAME likewise.
+    if (next.synthesized !== undefined) return { ok: true, links, name: next.to, data: [], restart: true };
     name = next.to;
     if (seen.has(name.key)) break; // a loop: the caller reports it with the name
     seen.add(name.key);
@@ -208,7 +226,8 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
     // a lower trust rank (Trust.ANSWER) than authoritative data.
     const name = walk.name;
     let end: AnswerEnd;
-    if (walk.data.length > 0) end = { kind: 'data', name, rrsets: walk.data };
+    if (walk.data.length > 0 || walk.answered === true) end = { kind: 'data', name, rrsets: walk.data };
+    else if (walk.restart === true) end = { kind: 'continue', name };
     else if (!name.isSubdomainOf(o.zone)) end = { kind: 'continue', name };
     else if (msg.rcode === Rcode.NXDOMAIN) end = { kind: 'nxdomain', name, authority: negativeAuthority };
     else if (hasSoa) end = { kind: 'nodata', name, authority: negativeAuthority };

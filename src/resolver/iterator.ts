@@ -214,7 +214,9 @@ export class Iterator {
         return { zone: c.zone, shape: { links: [{ from: q.name, to, set: c.rrset }], end: { kind: 'continue', name: to } } };
       }
     }
-    if (q.type !== RRType.DNAME) {
+    // QTYPE=DNAME included: a DNAME strictly above the name redirects it like any other type
+    // (RFC 6672 §2.2); only a DNAME at the name itself is the data, looked up above.
+    {
       for (let owner = q.name.parent(); ; owner = owner.parent()) {
         const d = cache.getRRset(owner, RRType.DNAME, q.class, MIN_ANSWER_RANK);
         const target = d?.rrset.rdata[0] !== undefined ? rdataName(RRType.DNAME, d.rrset.rdata[0]) : undefined;
@@ -223,7 +225,9 @@ export class Iterator {
           if (to === undefined) return undefined;
           const synthesized: RRset = { name: q.name, type: RRType.CNAME, class: q.class, ttl: d.rrset.ttl, rdata: [to.toWire()], sigs: [] };
           const link: AliasLink = { from: q.name, to, set: d.rrset, synthesized };
-          return { zone: d.zone, shape: { links: [link], end: { kind: 'continue', name: to } } };
+          // QTYPE=CNAME: the synthesized CNAME is the answer, as in classify's walkAnswer.
+          const end: AnswerShape['end'] = q.type === RRType.CNAME ? { kind: 'data', name: q.name, rrsets: [] } : { kind: 'continue', name: to };
+          return { zone: d.zone, shape: { links: [link], end } };
         }
         if (owner.isRoot || q.name.isRoot) break;
       }

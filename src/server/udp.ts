@@ -1,6 +1,8 @@
 // The UDP listener: one datagram is one query. All protocol decisions (including truncation to the
 // client's payload size) are the frontend's; this file only receives, hands over and sends.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import { formatHostPort, type SocketAddress } from '../config/address.ts';
 import type { Frontend } from './frontend.ts';
 import { toListenError, type ListenResult } from './listen-error.ts';
@@ -23,11 +25,25 @@ export interface UdpListener {
 
 const DEFAULT_CLOSE_GRACE_MS = 2000;
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram passes every send() on an unbound-peer socket through its `lookup` (dns.lookup by default),
+ * even for the IP literal rinfo.address always is: argument checks and a process.nextTick per reply.
+ * An IP literal is its own answer, so it is handed straight back; anything else still goes to DNS.
+ */
+function literalLookup(address: string, family: number | LookupOneOptions, callback: LookupCallback): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  else if (typeof family === 'number') dnsLookup(address, family, callback);
+  else dnsLookup(address, family, callback);
+}
+
 export function startUdpListener(o: UdpListenerOptions): Promise<ListenResult<UdpListener>> {
   const logger = o.logger ?? nullLogger;
   const where = formatHostPort(o.address);
   // ipv6Only: an IPv6 wildcard must not also claim the IPv4 port (which a separate listener may want).
-  const socket: Socket = createSocket({ type: o.address.family === 6 ? 'udp6' : 'udp4', ipv6Only: o.address.family === 6 });
+  const socket: Socket = createSocket({ type: o.address.family === 6 ? 'udp6' : 'udp4', ipv6Only: o.address.family === 6, lookup: literalLookup });
   let inFlight = 0;
   let closing = false;
   let socketClosed = false;

@@ -64,3 +64,20 @@ test('refusedOutcome: REFUSED, EDE 18 naming the client, no AD', () => {
   assert.notEqual(o.security, 'secure');
   assert.deepEqual([o.answer, o.authority, o.additional], [[], [], []]);
 });
+
+test('acl: remembered verdicts stay right when asked again, past the cache bound, and per list', () => {
+  const a = acl(['10.0.0.0/8']);
+  for (let round = 0; round < 2; round++) {
+    // 10.x.y.z alternating with 11.x.y.z, more distinct addresses than the verdict cache holds.
+    for (let i = 0; i < 3000; i++) {
+      const hi = (i >> 8) & 0xff, lo = i & 0xff;
+      assert.equal(a.isAllowed(`10.0.${hi}.${lo}`), true);
+      assert.equal(a.isAllowed(`11.0.${hi}.${lo}`), false);
+    }
+  }
+  // A reload builds a new list: it must not answer from the old one's verdicts.
+  const b = acl(['11.0.0.0/8']);
+  assert.equal(b.isAllowed('10.0.0.1'), false);
+  assert.equal(b.isAllowed('11.0.0.1'), true);
+  assert.equal(a.isAllowed('10.0.0.1'), true);
+});

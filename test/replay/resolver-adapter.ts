@@ -11,11 +11,11 @@ import { createPolicyLayer, type PolicyLayer } from '../../src/policy/layer.ts';
 import { rootAnchorKeyTags } from '../../src/policy/sentinel.ts';
 import type { Outcome, Resolve } from '../../src/wire/outcome.ts';
 import type { RR } from '../../src/wire/types.ts';
-import type { Name } from '../../src/wire/name.ts';
+import { Name } from '../../src/wire/name.ts';
 import type { RrTextParser } from './packet.ts';
 import { serverOption, type Scenario } from './rpl-parser.ts';
 import type { ResolverFactory } from './runner.ts';
-import { scenarioResolverConfig } from './scenario-config.ts';
+import { scenarioResolverConfig, type ZoneServers } from './scenario-config.ts';
 import { FAKE_SHA1_SIGNATURE_CHECK } from './fake-sha1.ts';
 
 export type FactoryLoad = { ok: true; factory: ResolverFactory; validation: string } | { ok: false; reason: string };
@@ -80,6 +80,36 @@ function cacheOptions(scenario: Scenario): { minTtl?: number; maxTtl?: number; m
   return out;
 }
 
+/** The port root hints stand for: hints carry addresses only. */
+const HINTS_PORT = 53;
+/** TTL of the hint records (the priming answer replaces them). */
+const HINTS_TTL = 3_600_000;
+
+export type RootStubHints = { ok: true; hints: RR[] } | { ok: false; reason: string };
+
+/**
+ * Unbound takes a stub-zone for "." as its root hints and primes from it (". NS" first), unlike a
+ * stub below the root. The hints are NS records for "." and an address record per stub-addr; the
+ * NS names are the stub-host names when there is one per address, else synthetic names under
+ * `.invalid` (RFC 6761: they never resolve). Hints have no port, so a root stub at another port
+ * than 53 cannot be expressed this way: the caller keeps it as a stub zone.
+ */
+export function rootStubHints(stub: ZoneServers, parseRr: RrTextParser): RootStubHints | undefined {
+  if (!stub.zone.isRoot || stub.addresses.some((a) => a.port !== HINTS_PORT)) return undefined;
+  const paired = stub.hosts.length === stub.addresses.length;
+  const hints: RR[] = [];
+  for (const [i, a] of stub.addresses.entries()) {
+    const host = paired ? stub.hosts[i].toString() : `root-stub-${i + 1}.invalid.`;
+    const type = a.address.includes(':') ? 'AAAA' : 'A';
+    for (const text of [`. ${HINTS_TTL} IN NS ${host}`, `${host} ${HINTS_TTL} IN ${type} ${a.address}`]) {
+      const r = parseRr(text, Name.root, HINTS_TTL);
+      if (!r.ok) return { ok: false, reason: `root stub-addr ${a.address}: ${r.error}` };
+      hints.push(r.rr);
+    }
+  }
+  return { ok: true, hints };
+}
+
 export async function loadResolverFactory(parseRr: RrTextParser): Promise<FactoryLoad> {
   const factory: ResolverFactory = (scenario, env) => {
     const c = scenarioResolverConfig(scenario, parseRr);
@@ -87,13 +117,16 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
     if (c.config.stubZones.length === 0 && c.config.forwardZones.length === 0) {
       return { ok: false, reason: 'no stub-zone or forward-zone: would need the real root servers' };
     }
+    const rootStub = c.config.stubZones.find((z) => z.zone.isRoot);
+    const hints = rootStub === undefined ? undefined : rootStubHints(rootStub, parseRr);
+    if (hints !== undefined && !hints.ok) return { ok: false, reason: hints.reason };
     const options: ResolverOptionsInput = {
       // The replay transport never sends a packet; scenario addresses are only table keys.
       allowLoopbackUpstreams: true,
-      priming: false,
+      ...(hints !== undefined ? { rootHints: hints.hints, priming: true } : { priming: false }),
       doIp4: serverOption(scenario.config, 'do-ip4') !== 'no',
       doIp6: serverOption(scenario.config, 'do-ip6') !== 'no',
-      stubZones: c.config.stubZones,
+      stubZones: hints !== undefined ? c.config.stubZones.filter((z) => z !== rootStub) : c.config.stubZones,
       forwardZones: c.config.forwardZones,
       qnameMinimisation: c.config.qnameMinimisation,
       trustAnchors: c.config.trustAnchors,
