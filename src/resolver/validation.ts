@@ -208,6 +208,19 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     }
   };
 
+  /** A DS RRset for `name`, judged with the parent's keys, then the child's keys judged by it. */
+  const keysFromDs = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, dsSet: RRset, fromCache: boolean, run: Run): Promise<KeyEntry> => {
+    const v = validateAll([dsSet], parent, run);
+    if (!v.ok) return bogusEntry(name, v.reason, run);
+    const ds: DsRdata[] = [];
+    for (const r of dsSet.rdata) {
+      const d = dsCodec.decode(r);
+      if (d.ok) ds.push(d.value);
+    }
+    run.context.trace?.(dsEvent(name, parent.zone, ds, fromCache, 'secure'));
+    return keysOf(name, ds, [], v.ttl, run);
+  };
+
   /**
    * The parent's referral to `name` already carried the DS RRset or its signed denial (RFC 4035
    * §3.1.4: a signed zone's referral does): judge that instead of asking for DS again, as Unbound
@@ -217,17 +230,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const step = run.referrals.get(name.key);
     if (step === undefined || !step.zone.equals(parent.zone)) return fromSeenProofs(parent, name, run);
     const dsSet = step.authority.find((s) => s.type === RRType.DS && s.name.equals(name));
-    if (dsSet !== undefined) {
-      const v = validateAll([dsSet], parent, run);
-      if (!v.ok) return bogusEntry(name, v.reason, run);
-      const ds: DsRdata[] = [];
-      for (const r of dsSet.rdata) {
-        const d = dsCodec.decode(r);
-        if (d.ok) ds.push(d.value);
-      }
-      run.context.trace?.(dsEvent(name, parent.zone, ds, step.fromCache, 'secure'));
-      return keysOf(name, ds, [], v.ttl, run);
-    }
+    if (dsSet !== undefined) return keysFromDs(parent, name, dsSet, step.fromCache, run);
     const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
     if (proofs.length === 0) return undefined;
     const v = validateAll(proofs, parent, run);
@@ -268,17 +271,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const n = name.toString();
     if (res.rcode === Rcode.NOERROR) {
       const dsSet = res.answer.find((s) => s.type === RRType.DS && s.name.equals(name));
-      if (dsSet !== undefined) {
-        const v = validateAll([dsSet], parent, run);
-        if (!v.ok) return bogusEntry(name, v.reason, run);
-        const ds: DsRdata[] = [];
-        for (const r of dsSet.rdata) {
-          const d = dsCodec.decode(r);
-          if (d.ok) ds.push(d.value);
-        }
-        run.context.trace?.(dsEvent(name, parent.zone, ds, res.fromCache, 'secure'));
-        return keysOf(name, ds, [], v.ttl, run);
-      }
+      if (dsSet !== undefined) return keysFromDs(parent, name, dsSet, res.fromCache, run);
       const alias = res.answer.find((s) => s.type === RRType.CNAME && s.name.equals(name));
       if (alias !== undefined && res.answer[0] === alias) {
         // A CNAME at `name` signed by the parent: the name is data in the parent zone, so no cut is

@@ -16,7 +16,7 @@ import { rdataName } from '../../src/resolver/rdata-views.ts';
 import { authoritativeAnswer, reply, zone, type FakeNet } from '../resolver/fake-hierarchy.ts';
 import { hierarchy, labZone, LAB, OTHER, query, ROOT, rootZone, setup } from '../resolver/hierarchy.ts';
 
-const POISON = '6.6.6.6';
+const POISON = '203.0.113.66';
 
 function a(name: string, address: string): RR {
   return { name: Name.of(name), type: RRType.A, class: RRClass.IN, ttl: 86_400, rdata: Uint8Array.from(address.split('.').map(Number)) };
