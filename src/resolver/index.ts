@@ -4,13 +4,14 @@ import { EdeCode, reason } from '../wire/ede.ts';
 import { isMetaType, Rcode, RRClass, RRType } from '../wire/constants.ts';
 import type { ClientQuery, Outcome, Resolve } from '../wire/outcome.ts';
 import type { Question, RRset } from '../wire/types.ts';
+import { forgetBogusData, MAX_VALIDATION_RESTARTS, suspectsOf } from './bogus-restart.ts';
 import { RRsetCache } from './cache.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
-import type { Resolution, TtlCap, ValidationContext, Validator } from './resolution.ts';
+import type { Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import type { UpstreamTransport } from './transport.ts';
 
 export type { ResolverOptions, ResolverOptionsInput, ZoneServers, CacheOptions, Limits } from './options.ts';
@@ -65,6 +66,18 @@ export function capTtls(sets: readonly RRset[], caps: readonly TtlCap[] | undefi
   });
 }
 
+/** A resolution, the validator's verdict on it, and the DNSKEY/DS resolutions that verdict fetched. */
+interface Judged {
+  readonly res: Resolution;
+  readonly verdict: ValidationVerdict;
+  readonly fetched: readonly Resolution[];
+}
+
+/** Upstream queries neither the resolution nor the validator's fetches cost: the verdict came from cache. */
+function judgedFromCache(j: Judged): boolean {
+  return j.res.fromCache && j.res.upstreamQueries === 0 && j.fetched.every((r) => r.upstreamQueries === 0);
+}
+
 export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps): Resolver {
   const options = resolveOptions(input);
   const cache = new RRsetCache(options.cache, deps.clock);
@@ -87,29 +100,61 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     return p;
   };
 
-  const toOutcome = async (res: Resolution, query: ClientQuery): Promise<Outcome> => {
-    const base: Outcome = { rcode: res.rcode, answer: res.answer, authority: res.authority, additional: [], security: 'insecure', reasons: res.reasons };
-    const validator = deps.validator;
-    if (validator === undefined || res.rcode === Rcode.SERVFAIL || res.rcode === Rcode.REFUSED) return base;
-    // Upstream queries the validator's DNSKEY/DS fetches cost: none means the verdict came from cache.
-    let fetchedUpstream = 0;
+  /** One validation of `res`, with the DNSKEY/DS resolutions it fetched. */
+  const judge = async (validator: Validator, res: Resolution, query: ClientQuery): Promise<Judged> => {
+    const fetched: Resolution[] = [];
     const fetch = async (q: Question): Promise<Resolution> => {
       const r = await resolveQuestion(q);
-      fetchedUpstream += r.upstreamQueries;
+      fetched.push(r);
       return r;
     };
     const context: ValidationContext = { query, fetch, now: () => deps.clock.now() };
     const verdict = await validator.validateResolution(res, context);
-    const reasons = [...verdict.reasons, ...res.reasons];
-    const answer = capTtls(res.answer, verdict.ttlCaps);
-    const authority = capTtls(res.authority, verdict.ttlCaps);
-    if (verdict.security === 'bogus' && !query.cd) {
+    return { res, verdict, fetched };
+  };
+
+  /**
+   * A bogus verdict from data some server just sent: that server may be the zone's only broken one.
+   * Hold it as dnssec lame (asked last), forget what it taught us, and ask again, at most
+   * MAX_VALIDATION_RESTARTS times. Stops when nobody new is to blame: the suspects were already
+   * held, so the iterator chose them for want of others (a zone with one server gets one retry).
+   */
+  const restartBogus = async (validator: Validator, first: Judged, query: ClientQuery): Promise<Judged> => {
+    let cur = first;
+    for (let restarts = 0; restarts < MAX_VALIDATION_RESTARTS && cur.verdict.security === 'bogus'; restarts++) {
+      const origin = cur.verdict.bogusOrigin;
+      if (origin === undefined || judgedFromCache(cur)) return cur;
+      const suspects = suspectsOf(origin, [cur.res, ...cur.fetched]).filter((s) => !infra.isDnssecLame(s.server, s.zone));
+      if (suspects.length === 0) return cur;
+      for (const s of suspects) infra.recordDnssecLame(s.server, s.zone);
+      forgetBogusData(origin, cur.res, cache, validator);
+      const again = await resolveQuestion(query.question);
+      if (again.rcode === Rcode.SERVFAIL || again.rcode === Rcode.REFUSED) return cur;
+      cur = await judge(validator, again, query);
+    }
+    return cur;
+  };
+
+  const toOutcome = async (res: Resolution, query: ClientQuery): Promise<Outcome> => {
+    const base: Outcome = { rcode: res.rcode, answer: res.answer, authority: res.authority, additional: [], security: 'insecure', reasons: res.reasons };
+    const validator = deps.validator;
+    if (validator === undefined || res.rcode === Rcode.SERVFAIL || res.rcode === Rcode.REFUSED) return base;
+    const first = await judge(validator, res, query);
+    // CD=1 gets the bogus data as it is: no other server's answer is needed for that.
+    const final = first.verdict.security === 'bogus' && !query.cd ? await restartBogus(validator, first, query) : first;
+    if (final.verdict.security === 'bogus' && !query.cd) {
+      // Still bogus after the restarts: the first failure is the one reported (the later ones may
+      // only say the broken servers were held back).
+      const reasons = [...first.verdict.reasons, ...res.reasons];
       // A bogus answer judged without asking anyone (answer and keys all from cache, whose bogus
       // verdicts live cache.bogusTtl seconds) is a cached error: EDE 13 after the original reason.
-      const cached = res.fromCache && res.upstreamQueries === 0 && fetchedUpstream === 0;
-      return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'bogus', reasons: cached ? withCachedError(reasons, cachedBogusText(query.question)) : reasons };
+      return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'bogus', reasons: judgedFromCache(first) ? withCachedError(reasons, cachedBogusText(query.question)) : reasons };
     }
-    return { ...base, rcode: verdict.rcode ?? res.rcode, answer, authority, security: verdict.security, reasons };
+    const { verdict, res: used } = final;
+    const reasons = [...verdict.reasons, ...used.reasons];
+    const answer = capTtls(used.answer, verdict.ttlCaps);
+    const authority = capTtls(used.authority, verdict.ttlCaps);
+    return { rcode: verdict.rcode ?? used.rcode, answer, authority, additional: [], security: verdict.security, reasons };
   };
 
   const resolve: Resolve = async (query) => {

@@ -19,6 +19,11 @@ const TIMEOUTS_UNTIL_UNREACHABLE = 3;
 export const UNREACHABLE_HOLD_MS = 60_000;
 /** How long a server that was lame for a zone is skipped for that zone. */
 export const LAME_HOLD_MS = 300_000;
+/**
+ * How long a server that gave data failing validation is asked only after the zone's other servers
+ * (Unbound's "dnssec lame"). Short: the server may have been caught mid-resign.
+ */
+export const DNSSEC_LAME_HOLD_MS = 60_000;
 /** Exploration: how often a server other than the fastest is picked, so RTTs stay current. */
 export const EXPLORATION_RATE = 0.05;
 
@@ -29,6 +34,8 @@ interface InfraEntry {
   unreachableUntil: number;
   /** lameKey(zone, qtype) → [held until, why] */
   readonly lame: Map<string, { until: number; why: string }>;
+  /** zone key → held until: the server's data for the zone failed validation (any query type, as Unbound). */
+  readonly dnssecLame: Map<string, number>;
 }
 
 /**
@@ -56,7 +63,7 @@ export class InfraCache {
     const k = serverKey(s);
     let e = this.#lru.get(k);
     if (e === undefined) {
-      e = { srttMs: UNKNOWN_RTT_MS, known: false, consecutiveTimeouts: 0, unreachableUntil: 0, lame: new Map() };
+      e = { srttMs: UNKNOWN_RTT_MS, known: false, consecutiveTimeouts: 0, unreachableUntil: 0, lame: new Map(), dnssecLame: new Map() };
       this.#lru.set(k, e);
     }
     return e;
@@ -104,6 +111,23 @@ export class InfraCache {
   /** `qtype` undefined: lame for every query type of the zone. */
   recordLame(s: ServerAddress, zone: Name, qtype: number | undefined, why: string): void {
     this.#entry(s).lame.set(lameKey(zone, qtype), { until: this.#clock.now() + LAME_HOLD_MS, why });
+  }
+
+  /**
+   * Unlike recordLame this does not make the server unusable: it is asked last, so a zone whose
+   * every server is broken is still asked (and fails as before) rather than reported unreachable.
+   */
+  recordDnssecLame(s: ServerAddress, zone: Name): void {
+    this.#entry(s).dnssecLame.set(zone.key, this.#clock.now() + DNSSEC_LAME_HOLD_MS);
+  }
+
+  isDnssecLame(s: ServerAddress, zone: Name): boolean {
+    const e = this.#lru.get(serverKey(s));
+    const until = e?.dnssecLame.get(zone.key);
+    if (e === undefined || until === undefined) return false;
+    if (until > this.#clock.now()) return true;
+    e.dnssecLame.delete(zone.key);
+    return false;
   }
 
   usability(s: ServerAddress, zone: Name, qtype: number): Usability {

@@ -568,7 +568,16 @@ export class Iterator {
           failures.push(`${describe(a)} ${u.why}`);
         }
       }
-      const server = chooseServer(candidates, d.infra, d.random);
+      // Servers whose data for this zone recently failed validation are asked last (dnssec lame).
+      const trusted = candidates.filter((a) => !d.infra.isDnssecLame(a, cut.zone));
+      if (trusted.length === 0 && candidates.length > 0) {
+        const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
+        if (more !== undefined) {
+          addAddresses(more);
+          continue;
+        }
+      }
+      const server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
       if (server === undefined) {
         const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
         if (more !== undefined) {

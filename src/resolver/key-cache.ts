@@ -38,6 +38,18 @@ export class KeyCache {
     this.#lru.set(name.key, entry);
   }
 
+  /**
+   * Forgets the bogus entries of `zone` and below (deeper names store their enclosing zone's entry):
+   * keys judged from one server's broken data must not stand in the way of asking another.
+   */
+  forgetBogus(zone: Name): number {
+    let removed = 0;
+    for (const [k, e] of [...this.#lru.entries()]) {
+      if (e.security === 'bogus' && e.zone.isSubdomainOf(zone) && this.#lru.delete(k)) removed++;
+    }
+    return removed;
+  }
+
   get size(): number {
     return this.#lru.size;
   }

@@ -67,7 +67,22 @@ export interface ValidationVerdict {
    * NSEC proves the name an empty non-terminal is a NODATA (NOERROR), as Unbound answers it.
    */
   readonly rcode?: number;
+  /** For a bogus verdict: where the failing data lies, so the resolver can ask other servers for it. */
+  readonly bogusOrigin?: BogusOrigin;
 }
+
+/**
+ * Where a bogus verdict's failing data came from: a step's own RRsets or denial, or the chain of
+ * trust at `zone` (its DS at the parent, or its DNSKEY RRset).
+ */
+export type BogusOrigin =
+  | { readonly kind: 'data'; readonly step: AnswerStep }
+  | {
+    readonly kind: 'keys';
+    readonly zone: Name;
+    /** The step whose RRset carried no RRSIG, which is what sent the walk below its zone to `zone`. */
+    readonly unsigned?: AnswerStep;
+  };
 
 /** The TTL ceiling of one validated RRset. */
 export interface TtlCap {
@@ -91,4 +106,6 @@ export interface ValidationContext {
  */
 export interface Validator {
   validateResolution(resolution: Resolution, context: ValidationContext): Promise<ValidationVerdict>;
+  /** Forgets bogus key entries of `zone` and below, before the resolver asks other servers again. */
+  forgetBogusKeys?(zone: Name): void;
 }

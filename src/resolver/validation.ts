@@ -22,7 +22,7 @@ import type { SignatureCheck } from '../dnssec/signature-check.ts';
 import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
-import type { AnswerStep, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
+import type { AnswerStep, BogusOrigin, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import { DEFAULT_CACHE } from './options.ts';
 import { rdataName } from './rdata-views.ts';
 import { anchorEvent, cachedKeysEvent, denialEvent, dnskeyEvent, dsEvent, keysEvent, noDsEvent, rrsetEvent } from './trace.ts';
@@ -59,6 +59,8 @@ export interface DnssecValidator extends Validator {
 interface Part {
   readonly security: Security;
   readonly reason?: Reason;
+  /** Bogus parts: where the failing data lies (see ValidationVerdict.bogusOrigin). */
+  readonly origin?: BogusOrigin;
 }
 
 const RANK: Readonly<Record<Security, number>> = { secure: 0, insecure: 1, indeterminate: 2, bogus: 3 };
@@ -69,6 +71,22 @@ const PROOF_TYPES: ReadonlySet<number> = new Set([RRType.NSEC, RRType.NSEC3]);
 
 function secure(): Part {
   return { security: 'secure' };
+}
+
+/**
+ * An RRset without RRSIGs whose key walk failed: the missing signatures, not only the chain, may be
+ * the server's fault (a stripped answer sends the walk looking for a cut that is not there).
+ */
+function withUnsignedStep(part: Part | undefined, set: RRset, step: AnswerStep): Part | undefined {
+  if (part?.origin?.kind !== 'keys' || set.sigs.length > 0) return part;
+  return { ...part, origin: { ...part.origin, unsigned: step } };
+}
+
+/** A denial proof's verdict as a Part; a bogus one points at the step whose records failed. */
+function fromDenial(d: { readonly security: Security; readonly reason?: Reason }, step: AnswerStep): Part {
+  if (d.security === 'secure') return secure();
+  const origin: BogusOrigin | undefined = d.security === 'bogus' ? { kind: 'data', step } : undefined;
+  return { security: d.security, ...(d.reason !== undefined ? { reason: d.reason } : {}), ...(origin !== undefined ? { origin } : {}) };
 }
 
 function sameRdata(a: RRset, b: RRset): boolean {
@@ -381,6 +399,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
 
   const fromEntry = (e: KeyEntry): Part | undefined => {
     if (e.security === 'secure') return undefined;
+    if (e.security === 'bogus') return { security: 'bogus', reason: e.reason, origin: { kind: 'keys', zone: e.zone } };
     return e.reason !== undefined ? { security: e.security, reason: e.reason } : { security: e.security };
   };
 
@@ -403,7 +422,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     }
     const zone = signerZone(set, step.zone, dataOwnerZone(set.name, set.type));
     const keys = await keysFor(zone, run);
-    const fromKeys = fromEntry(keys);
+    const fromKeys = withUnsignedStep(fromEntry(keys), set, step);
     if (fromKeys !== undefined || keys.security !== 'secure') {
       const part = fromKeys ?? { security: 'insecure' as const };
       run.context.trace?.(rrsetEvent(set, zone, part, { checked: false }));
@@ -413,7 +432,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const v = validateRRset(set, keys, run.now, run.budget, check);
     run.context.trace?.(rrsetEvent(set, keys.zone, v, { checked: true }));
     if (v.security === 'bogus') {
-      const part: Part = { security: 'bogus', reason: v.reason };
+      const part: Part = { security: 'bogus', reason: v.reason, origin: { kind: 'data', step } };
       remember(set, part, undefined);
       return part;
     }
@@ -422,15 +441,15 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (v.wildcard !== undefined && set.type === RRType.DNAME) {
       // RFC 4592 §4.4: a DNAME at a wildcard owner does not synthesize DNAMEs; a signature that
       // says it was expanded from one is bogus (Unbound's val_dnamewc).
-      part = { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `DNAME at ${set.name.toString()} is expanded from the wildcard ${v.wildcard.toString()}`) };
+      part = { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `DNAME at ${set.name.toString()} is expanded from the wildcard ${v.wildcard.toString()}`), origin: { kind: 'data', step } };
     } else if (v.wildcard !== undefined) {
       const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
       const pv = validateAll(proofs, keys, run);
-      if (!pv.ok) part = { security: 'bogus', reason: pv.reason };
+      if (!pv.ok) part = { security: 'bogus', reason: pv.reason, origin: { kind: 'data', step } };
       else {
         const d = proveWildcardAnswer(keys.zone, set.name, v.wildcard, proofs, run.denial);
         run.context.trace?.(denialEvent('wildcard', keys.zone, set.name, set.type, proofs, d));
-        part = d.security === 'secure' ? secure() : d.reason !== undefined ? { security: d.security, reason: d.reason } : { security: d.security };
+        part = fromDenial(d, step);
       }
     }
     remember(set, part, v.ttl);
@@ -443,11 +462,11 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const target = cname.rdata[0] === undefined ? undefined : rdataName(RRType.CNAME, cname.rdata[0]);
     const dnameTarget = dname?.rdata[0] === undefined ? undefined : rdataName(RRType.DNAME, dname.rdata[0]);
     if (dname === undefined || target === undefined || dnameTarget === undefined || !cname.name.isSubdomainOf(dname.name)) {
-      return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `unsigned CNAME at ${cname.name.toString()} without a DNAME above it`) };
+      return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `unsigned CNAME at ${cname.name.toString()} without a DNAME above it`), origin: { kind: 'data', step } };
     }
     const expected = substituteDname(cname.name, dname.name, dnameTarget);
     if (expected === undefined || !expected.equals(target)) {
-      return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `CNAME at ${cname.name.toString()} does not follow from DNAME ${dname.name.toString()}`) };
+      return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `CNAME at ${cname.name.toString()} does not follow from DNAME ${dname.name.toString()}`), origin: { kind: 'data', step } };
     }
     return secure();
   };
@@ -473,7 +492,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const fromKeys = fromEntry(keys);
     if (fromKeys !== undefined || keys.security !== 'secure') return fromKeys ?? { security: 'insecure' };
     const v = validateAll(step.authority, keys, run);
-    if (!v.ok) return { security: 'bogus', reason: v.reason };
+    if (!v.ok) return { security: 'bogus', reason: v.reason, origin: { kind: 'data', step } };
     const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
     const q = step.question;
     // An NXDOMAIN whose own NSEC proves the name an empty non-terminal is a NODATA in disguise
@@ -487,7 +506,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       ? proveNxdomain(keys.zone, q.name, proofs, run.denial)
       : proveNodata(keys.zone, q.name, q.type, proofs, run.denial);
     run.context.trace?.(denialEvent(step.kind === 'nxdomain' ? 'nxdomain' : 'nodata', keys.zone, q.name, step.kind === 'nxdomain' ? undefined : q.type, proofs, d));
-    const part: Part = d.security === 'secure' ? secure() : d.reason !== undefined ? { security: d.security, reason: d.reason } : { security: d.security };
+    const part = fromDenial(d, step);
     if (cache !== undefined) {
       cache.setSecurity(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class, part.security, part.reason, part.security === 'bogus' ? bogusTtl : v.ttl);
     }
@@ -520,6 +539,9 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     clearKeys() {
       keyCache.clear();
     },
+    forgetBogusKeys(zone: Name) {
+      keyCache.forgetBogus(zone);
+    },
     async validateResolution(resolution: Resolution, context: ValidationContext): Promise<ValidationVerdict> {
       const nowMs = context.now();
       const budget = new ValidationBudget(limits);
@@ -534,6 +556,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       const parts: Part[] = [];
       for (const step of resolution.steps) parts.push(...(await validateStep(step, run)));
       let verdict = combineParts(parts);
+      const origin = verdict.security === 'bogus' ? parts.find((p) => p.security === 'bogus' && p.origin !== undefined)?.origin : undefined;
       if (resolution.rcode === Rcode.YXDOMAIN && verdict.security === 'secure') {
         // RFC 6672 §2.2: the DNAME is proven, but the YXDOMAIN RCODE is no signed data and the
         // reply holds no answer: it is passed on without AD (Unbound does not validate it at all;
@@ -544,6 +567,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         ...verdict,
         ...(run.caps.length > 0 ? { ttlCaps: run.caps } : {}),
         ...(run.rcode !== undefined && verdict.security !== 'bogus' ? { rcode: run.rcode } : {}),
+        ...(origin !== undefined ? { bogusOrigin: origin } : {}),
       };
     },
   };
