@@ -4,8 +4,8 @@
 //   GET  /stats           JSON counters from the daemon
 //   POST /reload          run the reload coordinator, JSON report
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.ts';
+import { listenHttp } from '../metrics/http.ts';
 import { Name } from '../wire/name.ts';
 import { isLoopbackAddress } from './loopback.ts';
 import type { ReloadReport } from './reload.ts';
@@ -56,13 +56,6 @@ const HTTP_UNAUTHORIZED = 401;
 const HTTP_NOT_FOUND = 404;
 const HTTP_METHOD_NOT_ALLOWED = 405;
 const HTTP_INTERNAL_ERROR = 500;
-
-const errorKinds: Record<string, ControlServerErrorKind> = {
-  EADDRINUSE: 'address-in-use',
-  EACCES: 'permission',
-  EPERM: 'permission',
-  EADDRNOTAVAIL: 'address-not-available',
-};
 
 const routes: Record<string, 'GET' | 'POST'> = { '/flush': 'POST', '/stats': 'GET', '/reload': 'POST' };
 
@@ -142,30 +135,18 @@ export async function startControlServer(o: ControlServerOptions): Promise<Contr
   // The CLI makes one request per run; idle keep-alive connections would only delay close().
   server.keepAliveTimeout = 1_000;
 
-  return new Promise((resolve) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      void removeTokenFile(o.tokenFile);
-      const kind = (e.code !== undefined ? errorKinds[e.code] : undefined) ?? 'other';
-      resolve({ ok: false, error: { kind, address, message: `control ${address}: ${e.message}` } });
-    };
-    server.once('error', onError);
-    server.listen(o.port, o.host, () => {
-      server.off('error', onError);
-      server.on('error', (e) => o.logger?.error('control server error', { address, error: e }));
-      const bound = server.address() as AddressInfo;
-      resolve({
-        ok: true,
-        server: {
-          host: o.host,
-          port: bound.port,
-          tokenFile: o.tokenFile,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => void removeTokenFile(o.tokenFile).then(done));
-              server.closeAllConnections();
-            }),
-        },
-      });
-    });
-  });
+  const r = await listenHttp(server, o.host, o.port, 'control', o.logger);
+  if (!r.ok) {
+    await removeTokenFile(o.tokenFile);
+    return { ok: false, error: { kind: r.kind, address, message: r.message } };
+  }
+  return {
+    ok: true,
+    server: {
+      host: o.host,
+      port: r.listening.port,
+      tokenFile: o.tokenFile,
+      close: () => r.listening.close().then(() => removeTokenFile(o.tokenFile)),
+    },
+  };
 }

@@ -1,6 +1,6 @@
 // The scrape endpoint: GET /metrics for Prometheus and GET /healthz for systemd/k8s probes. Plain
 // node:http, since two routes do not justify a framework.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from './registry.ts';
@@ -45,6 +45,45 @@ const errorKinds: Record<string, MetricsServerErrorKind> = {
   EADDRNOTAVAIL: 'address-not-available',
 };
 
+/** A bound HTTP server: its port, and a close() that does not wait for idle keep-alive clients. */
+export interface ListeningHttp {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export type ListenHttpResult = { ok: true; listening: ListeningHttp } | { ok: false; kind: MetricsServerErrorKind; message: string };
+
+/**
+ * Binds `server` and reports the outcome as a value (the metrics and control endpoints share it):
+ * a failed bind becomes a typed error naming `label` and the address, never an exception.
+ */
+export function listenHttp(server: Server, host: string, port: number, label: string, logger?: Logger): Promise<ListenHttpResult> {
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      const kind = (e.code !== undefined ? errorKinds[e.code] : undefined) ?? 'other';
+      resolve({ ok: false, kind, message: `${label} ${address}: ${e.message}` });
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      server.on('error', (e) => logger?.error(`${label} server error`, { address, error: e }));
+      const bound = server.address() as AddressInfo;
+      resolve({
+        ok: true,
+        listening: {
+          port: bound.port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              server.closeAllConnections();
+            }),
+        },
+      });
+    });
+  });
+}
+
 const textPlain = 'text/plain; charset=utf-8';
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -84,28 +123,9 @@ export function startMetricsServer(o: MetricsServerOptions): Promise<MetricsServ
   // Scrapers reuse connections; without this, close() would wait for their keep-alive to lapse.
   server.keepAliveTimeout = 5_000;
 
-  return new Promise((resolve) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      const kind = (e.code !== undefined ? errorKinds[e.code] : undefined) ?? 'other';
-      resolve({ ok: false, error: { kind, address, message: `metrics ${address}: ${e.message}` } });
-    };
-    server.once('error', onError);
-    server.listen(o.port, o.host, () => {
-      server.off('error', onError);
-      server.on('error', (e) => o.logger?.error('metrics server error', { address, error: e }));
-      const bound = server.address() as AddressInfo;
-      resolve({
-        ok: true,
-        server: {
-          host: o.host,
-          port: bound.port,
-          close: () =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              server.closeAllConnections();
-            }),
-        },
-      });
-    });
-  });
+  return listenHttp(server, o.host, o.port, 'metrics', o.logger).then((r) =>
+    r.ok
+      ? { ok: true, server: { host: o.host, port: r.listening.port, close: r.listening.close } }
+      : { ok: false, error: { kind: r.kind, address, message: r.message } },
+  );
 }
