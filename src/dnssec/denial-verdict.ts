@@ -88,19 +88,23 @@ function proveWithOneChain(records: readonly Nsec3Record[], prove: (chain: reado
   return first ?? prove(records);
 }
 
-/** Failures that mean "the proof is not there" (EDE 12) rather than "the proof says otherwise" (EDE 6). */
-const MISSING_PROOF: ReadonlySet<string> = new Set([
-  'no-proof', 'no-closest-encloser', 'wildcard-not-covered', 'next-closer-not-covered', 'out-of-zone',
-]);
-
+/*
+ * Which info-code a failed denial gets. RFC 8914 §4.13 defines 12 "NSEC Missing" as: validation was
+ * attempted, "the requested data was missing and a covering NSEC or NSEC3 was not provided". So 12
+ * is for a negative answer (NXDOMAIN, NODATA, no DS) that carries no NSEC or NSEC3 record at all
+ * (`missingDenial`), as Unbound reports it. When denial records are there but do not prove the claim
+ * (no record covers the name, the wildcard or the next closer name; no closest encloser; the type
+ * bit is set), the answer is 6 "DNSSEC Bogus": the records exist and contradict or fall short. A
+ * wildcard-expanded positive answer without its proof is 6 too: the requested data is not missing,
+ * its expansion is unproven. The EXTRA-TEXT always names the proof that is missing.
+ */
 function failed(what: string, why: string, detail: string, opts: DenialOptions): DenialVerdict {
   if (why === 'unsupported-iterations') {
     return { security: 'insecure', reason: reason(EdeCode.UNSUPPORTED_NSEC3_ITERATIONS_VALUE, `${what}: ${detail}; treated as insecure (RFC 9276)`) };
   }
   if (why === 'unsupported-hash') return { security: 'insecure', reason: reason(EdeCode.OTHER, `${what}: ${detail}; treated as insecure (RFC 5155 §8.1)`) };
   if (why === 'hash-budget-exhausted') return { security: 'bogus', reason: opts.budget.nsec3Reason(what) };
-  const code = MISSING_PROOF.has(why) ? EdeCode.NSEC_MISSING : EdeCode.DNSSEC_BOGUS;
-  return { security: 'bogus', reason: reason(code, `${what}: ${detail}`) };
+  return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `${what}: ${detail}`) };
 }
 
 function fromNsec(p: NsecProof, what: string, opts: DenialOptions): DenialVerdict {
@@ -124,7 +128,8 @@ function overreach(nsec: readonly NsecRecord[], zone: Name, what: string): Denia
   return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `${what}: NSEC at ${bad.owner.toString()} reaches outside ${zone.toString()} (next ${bad.nsec.next.toString()})`) };
 }
 
-function missing(what: string, zone: Name): DenialVerdict {
+/** The negative answer carries no NSEC or NSEC3 record at all: EDE 12 (RFC 8914 §4.13). */
+function missingDenial(what: string, zone: Name): DenialVerdict {
   return { security: 'bogus', reason: reason(EdeCode.NSEC_MISSING, `${what}: no NSEC or NSEC3 records from ${zone.toString()}`) };
 }
 
@@ -135,7 +140,7 @@ export function proveNxdomain(zone: Name, qname: Name, proofs: readonly RRset[],
   if (nsec.length > 0) return overreach(nsec, zone, what) ?? fromNsec(nsecProvesNxdomain(nsec, qname, zone), what, opts);
   const nsec3 = nsec3Records(proofs);
   if (nsec3.length > 0) return fromNsec3(proveWithOneChain(nsec3, (c) => nsec3ProvesNxdomain(c, qname, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher })), what, opts);
-  return missing(what, zone);
+  return missingDenial(what, zone);
 }
 
 /** NODATA for (qname, qtype) in `zone`, empty non-terminals and wildcard NODATA included. */
@@ -149,7 +154,7 @@ export function proveNodata(zone: Name, qname: Name, qtype: number, proofs: read
     // A DS denial by opt-out is a proven insecure delegation: as a NODATA answer, not secure either.
     return fromNsec3(p, what, opts);
   }
-  return missing(what, zone);
+  return missingDenial(what, zone);
 }
 
 /**
@@ -175,7 +180,8 @@ export function proveWildcardAnswer(zone: Name, qname: Name, wildcard: Name, pro
   if (nsec3.length > 0) {
     return fromNsec3(proveWithOneChain(nsec3, (c) => nsec3ProvesWildcardAnswer(c, qname, wildcard, zone, { maxIterations: opts.nsec3MaxIterations, hasher: opts.hasher })), what, opts);
   }
-  return missing(what, zone);
+  // A positive answer: the data is there, its expansion unproven (6, not 12; see `failed`).
+  return { security: 'bogus', reason: reason(EdeCode.DNSSEC_BOGUS, `${what}: no NSEC or NSEC3 records from ${zone.toString()} deny ${qname.toString()}`) };
 }
 
 /**
@@ -188,7 +194,10 @@ export function proveNoDs(parent: Name, name: Name, proofs: readonly RRset[], op
   const nsec = nsecRecords(proofs);
   if (nsec.length > 0) {
     const p = nsecProvesNoData(nsec, name, RRType.DS);
-    if (!p.proven) return { result: 'bogus', reason: reason(MISSING_PROOF.has(p.why) ? EdeCode.NSEC_MISSING : EdeCode.DNSSEC_BOGUS, `${what}: ${p.detail}`) };
+    if (!p.proven) {
+      const v = failed(what, p.why, p.detail, opts);
+      return { result: 'bogus', reason: v.security === 'bogus' ? v.reason : reason(EdeCode.DNSSEC_BOGUS, `${what}: ${p.detail}`) };
+    }
     if (p.matched !== undefined && p.matched.nsec.types.includes(RRType.NS)) return { result: 'insecure-delegation' };
     return { result: 'no-cut' };
   }

@@ -48,8 +48,11 @@ test('denial: wildcard answers need qname (NSEC) or the next closer name (NSEC3)
   assert.deepEqual(proveWildcardAnswer(N('secure.lab'), N('foo.wild.secure.lab'), N('*.wild.secure.lab'), proofs('secure.lab'), opts()), { security: 'secure' });
   assert.deepEqual(proveWildcardAnswer(N('secure.lab'), N('a.b.wild.secure.lab'), N('*.wild.secure.lab'), proofs('secure.lab'), opts()), { security: 'secure' });
   assert.deepEqual(proveWildcardAnswer(N('test'), N('foo.wild.test'), N('*.wild.test'), proofs('test'), opts()), { security: 'secure' });
+  // Without any proof the positive answer is bogus with 6, not 12: the data is not missing (RFC 8914 §4.13).
   const none = proveWildcardAnswer(N('secure.lab'), N('foo.wild.secure.lab'), N('*.wild.secure.lab'), [], opts());
-  assert.equal(none.security === 'bogus' && none.reason.ede, EdeCode.NSEC_MISSING);
+  assert.ok(none.security === 'bogus');
+  assert.equal(none.reason.ede, EdeCode.DNSSEC_BOGUS);
+  assert.match(none.reason.text, /no NSEC or NSEC3 records from secure\.lab\. deny foo\.wild\.secure\.lab\./);
 });
 
 test('denial: NXDOMAIN under an opt-out span is proven but insecure (RFC 5155 §9.2)', () => {
@@ -67,6 +70,33 @@ test('denial: no NSEC at all from a signed zone is EDE 12', () => {
   assert.equal(nx.security === 'bogus' && nx.reason.ede, EdeCode.NSEC_MISSING);
   const nodata = proveNodata(N('nonsec.test'), N('www.nonsec.test'), RRType.AAAA, [], opts());
   assert.equal(nodata.security === 'bogus' && nodata.reason.ede, EdeCode.NSEC_MISSING);
+});
+
+test('denial: NSEC or NSEC3 records that do not prove the claim are EDE 6, and the text says which proof is missing', () => {
+  // One record of the chain at a time: the ones that prove nothing for nx.secure.lab. alone.
+  const nsecSets = labSets('secure.lab', RRType.NSEC);
+  const unhelpful = nsecSets.filter((set) => proveNxdomain(N('secure.lab'), N('nx.secure.lab'), [set], opts()).security === 'bogus');
+  assert.ok(unhelpful.length > 0);
+  for (const set of unhelpful) {
+    const v = proveNxdomain(N('secure.lab'), N('nx.secure.lab'), [set], opts());
+    assert.ok(v.security === 'bogus');
+    assert.equal(v.reason.ede, EdeCode.DNSSEC_BOGUS, v.reason.text);
+    assert.match(v.reason.text, /^NXDOMAIN for nx\.secure\.lab\. in secure\.lab\.: .*(no NSEC|wildcard)/);
+  }
+  const wc = proveWildcardAnswer(N('secure.lab'), N('foo.wild.secure.lab'), N('*.wild.secure.lab'), [unhelpful[0]], opts());
+  assert.ok(wc.security === 'bogus' && wc.reason.ede === EdeCode.DNSSEC_BOGUS, JSON.stringify(wc));
+  // NSEC3: a lone record of test.'s chain proves no closest encloser for a deep name.
+  const nsec3Sets = labSets('test', RRType.NSEC3);
+  const lone = nsec3Sets.map((set) => proveNxdomain(N('test'), N('a.b.nx.test'), [set], opts())).find((v) => v.security === 'bogus');
+  assert.ok(lone !== undefined && lone.security === 'bogus');
+  assert.equal(lone.reason.ede, EdeCode.DNSSEC_BOGUS, lone.reason.text);
+  assert.match(lone.reason.text, /no NSEC3 matches any ancestor of a\.b\.nx\.test\./);
+  // A DS denial whose NSEC does not reach the name: bogus, 6.
+  const ds = proveNoDs(N('secure.lab'), N('nx.secure.lab'), [unhelpful[0]], opts());
+  assert.ok(ds.result === 'bogus' && ds.reason.ede === EdeCode.DNSSEC_BOGUS, JSON.stringify(ds));
+  // With no denial record at all it stays 12 (RFC 8914 §4.13).
+  const none = proveNoDs(N('secure.lab'), N('nx.secure.lab'), [], opts());
+  assert.ok(none.result === 'bogus' && none.reason.ede === EdeCode.NSEC_MISSING);
 });
 
 test('denial: the NSEC3 hash budget ends a proof with EDE 0', () => {

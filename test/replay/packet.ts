@@ -1,6 +1,6 @@
 // Turns a parsed entry packet (REPLY flags, rcode, SECTION text, HEX data) into a wire Message, the
 // way testpkts builds its reply packets: ID 0, the header from REPLY, one record per line, and an
-// OPT record (UDP size 4096, DO set) when REPLY says DO. RR text is converted by an injected parser
+// OPT record (UDP size 1232, DO set) when REPLY says DO. RR text is converted by an injected parser
 // so this module does not depend on which zone-file parser is in use.
 import { Opcode, Rcode, RRClass, rrClassFromString, rrTypeFromString } from '../../src/wire/constants.ts';
 import { decodeMessage } from '../../src/wire/message.ts';
@@ -14,8 +14,8 @@ export type RrTextParser = (text: string, origin: Name, defaultTtl: number) => R
 
 export type BuildResult = { ok: true; message: Message } | { ok: false; error: string; line: number };
 
-/** testpkts' add_do_flag writes this payload size. */
-export const RPL_EDNS_UDP_SIZE = 4096;
+/** The payload size testpkts' add_edns writes (1232, the DNS flag day 2020 value; older testpkts wrote 4096). */
+export const RPL_EDNS_UDP_SIZE = 1232;
 
 const RCODE_ALIASES: Record<string, number> = { NOTIMPL: Rcode.NOTIMP };
 

@@ -180,3 +180,37 @@ test('without a usable val-override-date the clock starts inside the scripted RR
   assert.equal(scenarioStartMs(parse('"-1"')), (Date.UTC(2012, 10, 1) + Date.UTC(2012, 10, 20)) / 2);
   assert.equal(scenarioStartMs(parse("'20091018111500'")), Date.UTC(2009, 9, 18, 11, 15, 0));
 });
+
+/** Hex of a header (ID 0, RD) and one question `a. IN A`, as a HEX_ANSWER block writes it. */
+const HEX_QUERY_A = '0000 0100 0001 0000 0000 0000 0161 00 0001 0001';
+
+test('HEX_ANSWER: a raw client query goes out byte for byte, a raw expected reply is compared', async () => {
+  const hexQuery = `STEP 1 QUERY\nENTRY_BEGIN\nHEX_ANSWER_BEGIN\n${HEX_QUERY_A}\nHEX_ANSWER_END\nENTRY_END\n`;
+  // The reply the forwarding resolve gives: QR RD RA, NOERROR, `a. IN A`, the scripted 192.0.2.1.
+  const answerHex = (address: string) => `0000 8180 0001 0001 0000 0000 0161 00 0001 0001 c00c 0001 0001 00000e10 0004 ${address}`;
+  const hexCheck = (address: string) => `STEP 4 CHECK_ANSWER\nENTRY_BEGIN\nMATCH all\nHEX_ANSWER_BEGIN\n${answerHex(address)}\nHEX_ANSWER_END\nENTRY_END\n`;
+  const good = scenario(hexQuery + replyStep(3, 'a.') + hexCheck('c0000201'));
+  assert.deepEqual(skipReasons(good), []);
+  assert.deepEqual(await runScenario(good, forwardingFactory([]), { parseRr: parseRrText }), { status: 'pass' });
+  const wrong = scenario(hexQuery + replyStep(3, 'a.') + hexCheck('c0000263'));
+  const r = await runScenario(wrong, forwardingFactory([]), { parseRr: parseRrText });
+  assert.ok(r.status === 'fail' && /STEP 4 CHECK_ANSWER: answer section/.test(r.reason), JSON.stringify(r));
+});
+
+test('HEX_ANSWER: a query that does not decode reaches the frontend, which answers FORMERR', async () => {
+  // QDCOUNT 1 and a label that runs past the end of the packet.
+  const s = scenario(`STEP 1 QUERY\nENTRY_BEGIN\nHEX_ANSWER_BEGIN\n0000 0100 0001 0000 0000 0000 3f61\nHEX_ANSWER_END\nENTRY_END\n` +
+    `STEP 2 CHECK_ANSWER\nENTRY_BEGIN\nMATCH opcode rcode question\nREPLY QR RD FORMERR\nENTRY_END\n`);
+  const seen: number[] = [];
+  assert.deepEqual(await runScenario(s, forwardingFactory(seen), { parseRr: parseRrText }), { status: 'pass' });
+  assert.deepEqual(seen, [], 'the resolver is never asked');
+});
+
+test('client queries advertise 1232 octets as testpkts does: a larger UDP reply is truncated (TC, sections emptied)', async () => {
+  // 80 A records: about 1300 octets, more than 1232 but far less than the 4096 older testpkts wrote.
+  const many = Array.from({ length: 80 }, (_, i) => `big. IN A 192.0.2.${i + 1}`).join('\n');
+  const reply = `STEP 3 REPLY\nENTRY_BEGIN\nMATCH opcode qtype qname\nADJUST copy_id\nREPLY QR AA NOERROR\nSECTION QUESTION\nbig. IN A\nSECTION ANSWER\n${many}\nENTRY_END\n`;
+  const query = `STEP 1 QUERY\nENTRY_BEGIN\nREPLY RD DO\nSECTION QUESTION\nbig. IN A\nENTRY_END\n`;
+  const check = `STEP 4 CHECK_ANSWER\nENTRY_BEGIN\nMATCH all\nREPLY QR TC RD RA DO NOERROR\nSECTION QUESTION\nbig. IN A\nENTRY_END\n`;
+  assert.deepEqual(await runScenario(scenario(query + reply + check), forwardingFactory([]), { parseRr: parseRrText }), { status: 'pass' });
+});

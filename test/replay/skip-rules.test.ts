@@ -26,6 +26,13 @@ test('config blocks and options for out-of-scope features are named', () => {
   assert.match(reasonsFor(`stub-zone:\n\tname: "."\n\tstub-host: "k.root-servers.net."\n${BODY}`)[0], /host name/);
 });
 
+test('local-zone: only nodefault is a no-op here (anchord has no built-in local zones); real local data is skipped', () => {
+  assert.deepEqual(reasonsFor(`server:\n\tlocal-zone: test. nodefault\n${BODY}`), []);
+  assert.deepEqual(reasonsFor(`server:\n\tlocal-zone: "10.in-addr.arpa" "nodefault"\n${BODY}`), []);
+  assert.match(reasonsFor(`server:\n\tlocal-zone: "example.com." transparent\n${BODY}`)[0], /local-zone data/);
+  assert.match(reasonsFor(`server:\n\tlocal-zone: test. nodefault\n\tlocal-zone: a. static\n${BODY}`)[0], /local-zone data/);
+});
+
 test('DSA trust anchors or keys mark the scenario as fake-sha1 data', () => {
   assert.match(reasonsFor(`server:\n\ttrust-anchor: "example.com. 3600 IN DS 2854 3 1 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b"\n${BODY}`).join(), /DSA/);
   assert.deepEqual(reasonsFor(`server:\n\ttrust-anchor: "example.com. 3600 IN DS 2854 8 2 46e4ffc6e9a4793b488954bd3f0cc6af0dfb201b46e4ffc6e9a4793b488954bd"\n${BODY}`), []);
@@ -39,6 +46,9 @@ const known: [string, RegExp | null][] = [
   ['autotrust_init.rpl', /autotrust|AUTOTRUST/],
   ['iter_resolve.rpl', null],
   ['serve_expired.rpl', /serve-expired/],
+  ['val_wcnsec_nods.rpl', null], // `local-zone: test. nodefault` only
+  ['local_transparent_sametype.rpl', /local-zone data/],
+  ['iter_svcb_malformed.rpl', null], // HEX_ANSWER is replayed
 ];
 test('known corpus scenarios get the expected verdict', { skip: existsSync(join(dir, 'val_secds.rpl')) ? false : 'full corpus not present' }, () => {
   for (const [file, re] of known) {
