@@ -110,6 +110,10 @@ export const configSchema = object(
       min: 0,
       max: MAX_PORT,
     }),
+    hardenDnssecStripped: bool({
+      doc: 'Weakening option when false (Unbound\'s harden-dnssec-stripped: no): a trust-anchored zone whose DNSKEY RRset cannot be fetched or does not match the anchor is treated as insecure instead of bogus, which a downgrade attack can then exploit. Keep true unless a middlebox strips DNSSEC data.',
+      default: true,
+    }),
     sentinel: bool({ doc: 'Answer RFC 8509 root-key-sentinel queries.', default: true }),
     policy: array(
       object(

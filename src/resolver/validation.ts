@@ -45,6 +45,14 @@ export interface ValidatorConfig {
    * always verifies with node:crypto (REAL_SIGNATURE_CHECK).
    */
   readonly signatureCheck?: SignatureCheck;
+  /**
+   * True (the default): a trust-anchored zone whose DNSKEY RRset cannot be fetched, or does not
+   * match the anchor, is bogus. False is a WEAKENING option (Unbound's `harden-dnssec-stripped:
+   * no`): such an anchor is treated as absent, so the zone and everything below it is insecure
+   * instead — which is also what an attacker who strips or breaks the DNSKEY answer gets. Only the
+   * anchor's own keys are affected; a DS→DNSKEY failure further down stays bogus.
+   */
+  readonly hardenDnssecStripped?: boolean;
 }
 
 export interface DnssecValidator extends Validator {
@@ -182,6 +190,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const bogusTtl = config.bogusTtl ?? DEFAULT_CACHE.bogusTtl;
   const keyCache = new KeyCache(config.maxKeyEntries);
   const check = config.signatureCheck;
+  const hardenStripped = config.hardenDnssecStripped ?? true;
   let cache = config.cache;
 
   const bogusEntry = (zone: Name, r: Reason, run: Run): KeyEntry => ({ security: 'bogus', zone, reason: r, expiresAt: run.nowMs + bogusTtl * MS_PER_SECOND });
@@ -334,6 +343,16 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     return bogusEntry(name, reason(EdeCode.NETWORK_ERROR, `DS lookup for ${n} ${fetchFailure(res)}`), run);
   };
 
+  /**
+   * hardenDnssecStripped off: the anchor's keys could not be proven, so the anchor is treated as
+   * absent (insecure), for no longer than a bogus verdict would be kept; the reason stays attached
+   * so the answer says why it is not validated.
+   */
+  const anchorGivenUp = (failed: Extract<KeyEntry, { security: 'bogus' }>): KeyEntry => ({
+    security: 'insecure', zone: failed.zone, expiresAt: failed.expiresAt,
+    reason: reason(failed.reason.ede, `${failed.reason.text}; trust anchor for ${failed.zone.toString()} treated as insecure (hardenDnssecStripped is off)`),
+  });
+
   /** The validated keys for `zone`: walks from the closest trust anchor down, cut by cut. */
   const keysFor = async (zone: Name, run: Run): Promise<KeyEntry> => {
     const anchor = closestAnchor(anchors, zone);
@@ -352,6 +371,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (cur === undefined) {
       run.context.trace?.(anchorEvent(anchor));
       cur = await keysOf(anchor.zone, anchor.ds, anchor.dnskeys, Number.MAX_SAFE_INTEGER, run);
+      if (cur.security === 'bogus' && !hardenStripped) cur = anchorGivenUp(cur);
       keyCache.set(anchor.zone, cur);
     } else run.context.trace?.(cachedKeysEvent(anchor.zone, cur));
     for (let labels = anchor.zone.labelCount + 1; labels <= zone.labelCount; labels++) {
