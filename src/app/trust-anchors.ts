@@ -16,6 +16,8 @@ export interface ValidatorSettings {
   readonly bogusTtl: number;
   /** See ValidatorConfig.hardenDnssecStripped; absent means true. */
   readonly hardenDnssecStripped?: boolean;
+  /** See ValidatorConfig.hardenAlgoDowngrade; absent means false. */
+  readonly hardenAlgoDowngrade?: boolean;
   readonly limits: Partial<ValidationLimits>;
 }
 
@@ -83,6 +85,7 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
         bogusTtl: settings.bogusTtl,
         limits: settings.limits,
         ...(settings.hardenDnssecStripped !== undefined ? { hardenDnssecStripped: settings.hardenDnssecStripped } : {}),
+        ...(settings.hardenAlgoDowngrade !== undefined ? { hardenAlgoDowngrade: settings.hardenAlgoDowngrade } : {}),
         ...(cache !== undefined ? { cache } : {}),
       });
       if (!made.ok) return { ok: false, error: made.error };

@@ -53,6 +53,12 @@ export interface ValidatorConfig {
    * anchor's own keys are affected; a DS→DNSKEY failure further down stays bogus.
    */
   readonly hardenDnssecStripped?: boolean;
+  /**
+   * Off (the default, RFC 6840 §5.11): one valid signature path suffices. On (Unbound's
+   * `harden-algo-downgrade: yes`): every algorithm of a zone's DS set (or anchor) must sign its
+   * DNSKEY RRset and every RRset the zone signs; see KeySetOptions.requireAllAlgorithms.
+   */
+  readonly hardenAlgoDowngrade?: boolean;
 }
 
 export interface DnssecValidator extends Validator {
@@ -191,6 +197,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const keyCache = new KeyCache(config.maxKeyEntries);
   const check = config.signatureCheck;
   const hardenStripped = config.hardenDnssecStripped ?? true;
+  const keySetOptions = { requireAllAlgorithms: config.hardenAlgoDowngrade ?? false };
   let cache = config.cache;
 
   const bogusEntry = (zone: Name, r: Reason, run: Run): KeyEntry => ({ security: 'bogus', zone, reason: r, expiresAt: run.nowMs + bogusTtl * MS_PER_SECOND });
@@ -223,11 +230,14 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       return failed;
     }
     const set = res.answer.find((s) => s.type === RRType.DNSKEY && s.name.equals(zone));
-    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget, check);
+    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget, check, keySetOptions);
     run.context.trace?.(dnskeyEvent(zone, set, ds, dnskeys, v));
     switch (v.security) {
       case 'secure':
-        return { security: 'secure', zone, keys: v.keys, expiresAt: run.nowMs + Math.min(v.ttl, ttlCap) * MS_PER_SECOND };
+        return {
+          security: 'secure', zone, keys: v.keys, expiresAt: run.nowMs + Math.min(v.ttl, ttlCap) * MS_PER_SECOND,
+          ...(v.requiredAlgorithms !== undefined ? { requiredAlgorithms: v.requiredAlgorithms } : {}),
+        };
       case 'insecure':
         return { security: 'insecure', zone, reason: v.reason, expiresAt: run.nowMs + Math.min(ttlCap, set?.ttl ?? DEFAULT_INSECURE_TTL) * MS_PER_SECOND };
       case 'bogus':

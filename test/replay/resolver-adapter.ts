@@ -35,6 +35,8 @@ export function makeReplayValidator(scenario: Scenario, anchors: readonly RR[], 
     nsec3MaxIterations: nsec3IterationLimit(scenario),
     // Unbound's harden-dnssec-stripped (default yes) is anchord's hardenDnssecStripped.
     hardenDnssecStripped: yesNo(serverOption(scenario.config, 'harden-dnssec-stripped'), true),
+    // harden-algo-downgrade (default no) is anchord's hardenAlgoDowngrade.
+    hardenAlgoDowngrade: yesNo(serverOption(scenario.config, 'harden-algo-downgrade'), false),
     ...(fakeSha1 ? { signatureCheck: FAKE_SHA1_SIGNATURE_CHECK } : {}),
   });
   return made.ok ? made : { ok: false, reason: `trust anchors rejected: ${made.error}` };
