@@ -88,6 +88,8 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     {
       nsec3MaxIterations: config.nsec3MaxIterations,
       bogusTtl: config.cache.bogusTtl,
+      hardenDnssecStripped: config.hardenDnssecStripped,
+      hardenAlgoDowngrade: config.hardenAlgoDowngrade,
       limits: { maxVerificationsPerQuery: config.limits.maxValidationsPerQuery, maxNsec3HashesPerResponse: config.limits.maxNsec3HashesPerResponse },
     },
     (security) => (counting ? metrics?.countValidation(security) : undefined),

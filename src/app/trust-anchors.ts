@@ -14,6 +14,10 @@ import { createValidatorFromRecords, type DnssecValidator } from '../resolver/va
 export interface ValidatorSettings {
   readonly nsec3MaxIterations: number;
   readonly bogusTtl: number;
+  /** See ValidatorConfig.hardenDnssecStripped; absent means true. */
+  readonly hardenDnssecStripped?: boolean;
+  /** See ValidatorConfig.hardenAlgoDowngrade; absent means false. */
+  readonly hardenAlgoDowngrade?: boolean;
   readonly limits: Partial<ValidationLimits>;
 }
 
@@ -80,6 +84,8 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
         nsec3MaxIterations: settings.nsec3MaxIterations,
         bogusTtl: settings.bogusTtl,
         limits: settings.limits,
+        ...(settings.hardenDnssecStripped !== undefined ? { hardenDnssecStripped: settings.hardenDnssecStripped } : {}),
+        ...(settings.hardenAlgoDowngrade !== undefined ? { hardenAlgoDowngrade: settings.hardenAlgoDowngrade } : {}),
         ...(cache !== undefined ? { cache } : {}),
       });
       if (!made.ok) return { ok: false, error: made.error };

@@ -110,6 +110,14 @@ export const configSchema = object(
       min: 0,
       max: MAX_PORT,
     }),
+    hardenDnssecStripped: bool({
+      doc: 'Weakening option when false (Unbound\'s harden-dnssec-stripped: no): a trust-anchored zone whose DNSKEY RRset cannot be fetched or does not match the anchor is treated as insecure instead of bogus, which a downgrade attack can then exploit. Keep true unless a middlebox strips DNSSEC data.',
+      default: true,
+    }),
+    hardenAlgoDowngrade: bool({
+      doc: 'Require every algorithm a zone\'s DS set (or trust anchor) names to sign its DNSKEY RRset and all its data, not just one (Unbound\'s harden-algo-downgrade). Off by default: RFC 6840 §5.11 says a validator SHOULD accept any single valid path; on, a zone that lacks a signature of one DS algorithm is bogus.',
+      default: false,
+    }),
     sentinel: bool({ doc: 'Answer RFC 8509 root-key-sentinel queries.', default: true }),
     policy: array(
       object(

@@ -29,6 +29,8 @@ export type KeySetVerdict =
     readonly keys: readonly Uint8Array[];
     /** Seconds the verdict may be kept (DNSKEY TTL capped by the RRSIG's original TTL and expiry). */
     readonly ttl: number;
+    /** With `requireAllAlgorithms`: the algorithms every RRset of the zone must be signed with. */
+    readonly requiredAlgorithms?: readonly number[];
   }
   | { readonly security: 'insecure'; readonly zone: Name; readonly reason: Reason }
   | { readonly security: 'bogus'; readonly zone: Name; readonly reason: Reason };
@@ -51,12 +53,25 @@ export function usableZoneKeys(dnskeys: readonly Uint8Array[]): Uint8Array[] {
   });
 }
 
+export interface KeySetOptions {
+  /**
+   * Algorithm-downgrade protection (Unbound's harden-algo-downgrade), off by default because RFC
+   * 6840 §5.11 says a validator SHOULD accept any single valid path and SHOULD NOT insist that
+   * every algorithm the DS signals works (it MAY offer this as an option). On: each algorithm of
+   * the usable DS records (and of configured anchor keys) must have a key that matches and signs
+   * the DNSKEY RRset, and the verdict asks the same algorithms of every RRset signed by the zone,
+   * so breaking the weakest algorithm is not enough to forge data.
+   */
+  readonly requireAllAlgorithms?: boolean;
+}
+
 /**
  * Validates the DNSKEY RRset of `zone` (`dnskeySet`, undefined when the zone returned none) against
  * `trust` at `now` (unix seconds).
  */
 export function validateKeySet(
   zone: Name, dnskeySet: RRset | undefined, trust: KeySetTrust, now: number, budget: ValidationBudget, check?: SignatureCheck,
+  options: KeySetOptions = {},
 ): KeySetVerdict {
   const z = zone.toString();
   const supports = check?.supports ?? isSupportedAlgorithm;
@@ -114,6 +129,21 @@ export function validateKeySet(
       return { security: 'bogus', zone, reason: reason(EdeCode.NO_ZONE_KEY_BIT_SET, `DNSKEY ${unique(notZone)} of ${z} matches the DS but lacks the ZONE flag (RFC 4034 §2.1.1), so it cannot sign the zone`) };
     }
     return { security: 'bogus', zone, reason: reason(EdeCode.DNSKEY_MISSING, `no DNSKEY of ${z} matches DS key tag ${tags}`) };
+  }
+  if (options.requireAllAlgorithms === true) {
+    const required = [...new Set([...selection.usable.map((d) => d.algorithm), ...anchorKeys.map((k) => dnskeyFields(k)?.algorithm ?? 0)])];
+    const withKey = new Set(entry.map((k) => dnskeyFields(k)?.algorithm));
+    const keyless = required.filter((a) => !withKey.has(a));
+    if (keyless.length > 0) {
+      const tags = unique(selection.usable.filter((d) => keyless.includes(d.algorithm)).map((d) => d.keyTag));
+      return {
+        security: 'bogus', zone,
+        reason: reason(EdeCode.DNSKEY_MISSING, `DS for ${z} names algorithm ${keyless.join(', ')} (key tag ${tags}), but no DNSKEY of ${z} matches it; algorithm-downgrade protection requires every DS algorithm to sign`),
+      };
+    }
+    const all = validateRRset(dnskeySet, { zone, keys: entry, requiredAlgorithms: required }, now, budget, check);
+    if (all.security === 'bogus') return { security: 'bogus', zone, reason: all.reason };
+    return { security: 'secure', zone, keys: usableZoneKeys(dnskeySet.rdata), ttl: all.ttl, requiredAlgorithms: required };
   }
   const v = validateRRset(dnskeySet, { zone, keys: entry }, now, budget, check);
   if (v.security === 'bogus') return { security: 'bogus', zone, reason: v.reason };

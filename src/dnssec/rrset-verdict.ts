@@ -19,6 +19,12 @@ import type { SignatureCheck } from './signature-check.ts';
 export interface ZoneKeys {
   readonly zone: Name;
   readonly keys: readonly Uint8Array[];
+  /**
+   * Algorithm-downgrade protection (opt-in, see keyset.ts): every one of these algorithms must
+   * have a verifying RRSIG, not just one. Absent or empty: any single valid signature suffices
+   * (RFC 6840 §5.11).
+   */
+  readonly requiredAlgorithms?: readonly number[];
 }
 
 export type RRsetVerdict =
@@ -109,8 +115,12 @@ export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: V
     return { security: 'bogus', reason: reason(other === undefined ? EdeCode.RRSIGS_MISSING : EdeCode.DNSSEC_BOGUS, text) };
   }
   const failures: Failure[] = [];
+  const required = new Set(keys.requiredAlgorithms ?? []);
+  /** With downgrade protection: the first verifying signature per required algorithm. */
+  const proven = new Map<number, Extract<RRsetVerdict, { security: 'secure' }>>();
   let tried = 0;
   for (const sig of sigs) {
+    if (required.size > 0 && (!required.has(sig.algorithm) || proven.has(sig.algorithm))) continue;
     const candidates = keys.keys.filter((k) => dnskeyFields(k)?.algorithm === sig.algorithm && keyTag(k) === sig.keyTag);
     if (candidates.length === 0) {
       failures.push({ kind: 'key-mismatch', sig, detail: `no such key among the validated DNSKEYs of ${keys.zone.toString()}` });
@@ -126,12 +136,42 @@ export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: V
       const r = verifyRrsig(set, sig, key, now, check);
       if (r.ok) {
         const ttl = Math.max(0, Math.min(set.ttl, sig.originalTtl, sig.expiration - Math.floor(now)));
-        return r.wildcard === undefined
+        const verdict: RRsetVerdict = r.wildcard === undefined
           ? { security: 'secure', ttl, keyTag: sig.keyTag, algorithm: sig.algorithm }
           : { security: 'secure', ttl, wildcard: r.wildcard, keyTag: sig.keyTag, algorithm: sig.algorithm };
+        if (required.size === 0) return verdict;
+        proven.set(sig.algorithm, verdict);
+        if (proven.size === required.size) return allAlgorithmsVerdict([...proven.values()]);
+        break;
       }
       failures.push({ kind: r.kind, sig, detail: r.detail });
     }
   }
+  if (required.size > 0 && proven.size > 0) {
+    const missing = [...required].filter((a) => !proven.has(a));
+    const own = failures.filter((f) => missing.includes(f.sig.algorithm));
+    if (own.length > 0) return { security: 'bogus', reason: failureReason(set, own) };
+    return {
+      security: 'bogus',
+      reason: reason(EdeCode.RRSIGS_MISSING, `no RRSIG of algorithm ${missing.join(', ')} by ${keys.zone.toString()} for ${what}: every algorithm its DS names must sign (algorithm-downgrade protection)`),
+    };
+  }
+  if (failures.length === 0) {
+    // Downgrade protection on, and no signature of a required algorithm at all.
+    return {
+      security: 'bogus',
+      reason: reason(EdeCode.RRSIGS_MISSING, `no RRSIG of algorithm ${[...required].join(', ')} by ${keys.zone.toString()} for ${what}: every algorithm its DS names must sign (algorithm-downgrade protection)`),
+    };
+  }
   return { security: 'bogus', reason: failureReason(set, failures) };
+}
+
+/** Every required algorithm verified: the shortest TTL of them; a wildcard expansion as any one saw it. */
+function allAlgorithmsVerdict(parts: readonly Extract<RRsetVerdict, { security: 'secure' }>[]): RRsetVerdict {
+  const first = parts[0];
+  const ttl = Math.min(...parts.map((p) => p.ttl));
+  const wildcard = parts.find((p) => p.wildcard !== undefined)?.wildcard;
+  return wildcard === undefined
+    ? { security: 'secure', ttl, keyTag: first.keyTag, algorithm: first.algorithm }
+    : { security: 'secure', ttl, wildcard, keyTag: first.keyTag, algorithm: first.algorithm };
 }

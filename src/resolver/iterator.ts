@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { EdeCode, reason, type Reason } from '../wire/ede.ts';
 import { Rcode, RRClass, RRType } from '../wire/constants.ts';
 import { Name } from '../wire/name.ts';
-import { groupRRsets } from '../wire/rrset.ts';
+import { groupRRsets, sameRRset } from '../wire/rrset.ts';
 import type { Message, Question, RR, RRset } from '../wire/types.ts';
 import { Budget } from './budget.ts';
 import { MIN_ANSWER_RANK, RRsetCache, Trust, type TrustRank } from './cache.ts';
@@ -165,7 +165,9 @@ export class Iterator {
         if (links > limits.maxCnameChain) {
           return done(Rcode.SERVFAIL, [], [reason(EdeCode.OTHER, `CNAME chain longer than ${limits.maxCnameChain} links at ${link.from}`)]);
         }
-        answer.push(link.set);
+        // A DNAME met again further down the chain is the same RRset: RFC 2181 §5 (an RRset is
+        // one unit) — the answer carries it once, each synthesized CNAME after it.
+        if (!answer.some((s) => sameRRset(s, link.set))) answer.push(link.set);
         if (link.synthesized !== undefined) answer.push(link.synthesized);
         steps.push({
           ...base, kind: 'alias', question: { name: link.from, type: q.type, class: q.class }, answer: [link.set], authority: shapeProofs,

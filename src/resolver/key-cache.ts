@@ -9,7 +9,11 @@ import type { Reason } from '../wire/ede.ts';
 import type { Name } from '../wire/name.ts';
 
 export type KeyEntry =
-  | { readonly security: 'secure'; readonly zone: Name; readonly keys: readonly Uint8Array[]; readonly expiresAt: number }
+  | {
+    readonly security: 'secure'; readonly zone: Name; readonly keys: readonly Uint8Array[]; readonly expiresAt: number;
+    /** Algorithm-downgrade protection: every RRset of the zone must carry a valid RRSIG of each. */
+    readonly requiredAlgorithms?: readonly number[];
+  }
   | { readonly security: 'insecure'; readonly zone: Name; readonly reason?: Reason; readonly expiresAt: number }
   | { readonly security: 'bogus'; readonly zone: Name; readonly reason: Reason; readonly expiresAt: number };
 

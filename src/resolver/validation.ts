@@ -45,6 +45,20 @@ export interface ValidatorConfig {
    * always verifies with node:crypto (REAL_SIGNATURE_CHECK).
    */
   readonly signatureCheck?: SignatureCheck;
+  /**
+   * True (the default): a trust-anchored zone whose DNSKEY RRset cannot be fetched, or does not
+   * match the anchor, is bogus. False is a WEAKENING option (Unbound's `harden-dnssec-stripped:
+   * no`): such an anchor is treated as absent, so the zone and everything below it is insecure
+   * instead — which is also what an attacker who strips or breaks the DNSKEY answer gets. Only the
+   * anchor's own keys are affected; a DS→DNSKEY failure further down stays bogus.
+   */
+  readonly hardenDnssecStripped?: boolean;
+  /**
+   * Off (the default, RFC 6840 §5.11): one valid signature path suffices. On (Unbound's
+   * `harden-algo-downgrade: yes`): every algorithm of a zone's DS set (or anchor) must sign its
+   * DNSKEY RRset and every RRset the zone signs; see KeySetOptions.requireAllAlgorithms.
+   */
+  readonly hardenAlgoDowngrade?: boolean;
 }
 
 export interface DnssecValidator extends Validator {
@@ -182,6 +196,8 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const bogusTtl = config.bogusTtl ?? DEFAULT_CACHE.bogusTtl;
   const keyCache = new KeyCache(config.maxKeyEntries);
   const check = config.signatureCheck;
+  const hardenStripped = config.hardenDnssecStripped ?? true;
+  const keySetOptions = { requireAllAlgorithms: config.hardenAlgoDowngrade ?? false };
   let cache = config.cache;
 
   const bogusEntry = (zone: Name, r: Reason, run: Run): KeyEntry => ({ security: 'bogus', zone, reason: r, expiresAt: run.nowMs + bogusTtl * MS_PER_SECOND });
@@ -214,11 +230,14 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       return failed;
     }
     const set = res.answer.find((s) => s.type === RRType.DNSKEY && s.name.equals(zone));
-    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget, check);
+    const v = validateKeySet(zone, set, { ds, dnskeys }, run.now, run.budget, check, keySetOptions);
     run.context.trace?.(dnskeyEvent(zone, set, ds, dnskeys, v));
     switch (v.security) {
       case 'secure':
-        return { security: 'secure', zone, keys: v.keys, expiresAt: run.nowMs + Math.min(v.ttl, ttlCap) * MS_PER_SECOND };
+        return {
+          security: 'secure', zone, keys: v.keys, expiresAt: run.nowMs + Math.min(v.ttl, ttlCap) * MS_PER_SECOND,
+          ...(v.requiredAlgorithms !== undefined ? { requiredAlgorithms: v.requiredAlgorithms } : {}),
+        };
       case 'insecure':
         return { security: 'insecure', zone, reason: v.reason, expiresAt: run.nowMs + Math.min(ttlCap, set?.ttl ?? DEFAULT_INSECURE_TTL) * MS_PER_SECOND };
       case 'bogus':
@@ -334,6 +353,16 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     return bogusEntry(name, reason(EdeCode.NETWORK_ERROR, `DS lookup for ${n} ${fetchFailure(res)}`), run);
   };
 
+  /**
+   * hardenDnssecStripped off: the anchor's keys could not be proven, so the anchor is treated as
+   * absent (insecure), for no longer than a bogus verdict would be kept; the reason stays attached
+   * so the answer says why it is not validated.
+   */
+  const anchorGivenUp = (failed: Extract<KeyEntry, { security: 'bogus' }>): KeyEntry => ({
+    security: 'insecure', zone: failed.zone, expiresAt: failed.expiresAt,
+    reason: reason(failed.reason.ede, `${failed.reason.text}; trust anchor for ${failed.zone.toString()} treated as insecure (hardenDnssecStripped is off)`),
+  });
+
   /** The validated keys for `zone`: walks from the closest trust anchor down, cut by cut. */
   const keysFor = async (zone: Name, run: Run): Promise<KeyEntry> => {
     const anchor = closestAnchor(anchors, zone);
@@ -352,6 +381,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (cur === undefined) {
       run.context.trace?.(anchorEvent(anchor));
       cur = await keysOf(anchor.zone, anchor.ds, anchor.dnskeys, Number.MAX_SAFE_INTEGER, run);
+      if (cur.security === 'bogus' && !hardenStripped) cur = anchorGivenUp(cur);
       keyCache.set(anchor.zone, cur);
     } else run.context.trace?.(cachedKeysEvent(anchor.zone, cur));
     for (let labels = anchor.zone.labelCount + 1; labels <= zone.labelCount; labels++) {

@@ -75,6 +75,11 @@ export function groupRRsets(rrs: readonly RR[]): RRset[] {
   return all.map((s) => ({ name: s.rr.name, type: s.rr.type, class: s.rr.class, ttl: s.ttl, rdata: s.rdata, sigs: s.sigs }));
 }
 
+/** Whether two RRsets are the same set: owner, type and class (RFC 2181 §5), whatever their TTL. */
+export function sameRRset(a: RRset, b: RRset): boolean {
+  return a.type === b.type && a.class === b.class && a.name.equals(b.name);
+}
+
 /**
  * The records of a set, then (when `withSigs`) its RRSIGs as type RRSIG records; all carry the set
  * TTL. A set of type RRSIG (orphan signatures) yields its records whatever `withSigs` says: whether

@@ -27,6 +27,9 @@ test('an empty object gives every default', () => {
   assert.equal(c.control.tokenFile, null);
   assert.deepEqual(c.forward, []);
   assert.ok(c.allow.includes('fe80::/10'));
+  // Hardened unless the operator opts out (a weakening option, see docs/configuration.md).
+  assert.equal(c.hardenDnssecStripped, true);
+  assert.equal(c.hardenAlgoDowngrade, false);
 });
 
 test('a partial section keeps the defaults of its other keys', () => {

@@ -33,9 +33,19 @@ export function makeReplayValidator(scenario: Scenario, anchors: readonly RR[], 
   const made = createValidatorFromRecords(anchors, {
     insecureDomains: insecure,
     nsec3MaxIterations: nsec3IterationLimit(scenario),
+    // Unbound's harden-dnssec-stripped (default yes) is anchord's hardenDnssecStripped.
+    hardenDnssecStripped: yesNo(serverOption(scenario.config, 'harden-dnssec-stripped'), true),
+    // harden-algo-downgrade (default no) is anchord's hardenAlgoDowngrade.
+    hardenAlgoDowngrade: yesNo(serverOption(scenario.config, 'harden-algo-downgrade'), false),
     ...(fakeSha1 ? { signatureCheck: FAKE_SHA1_SIGNATURE_CHECK } : {}),
   });
   return made.ok ? made : { ok: false, reason: `trust anchors rejected: ${made.error}` };
+}
+
+/** An Unbound yes/no option, quoted or not; `dflt` when absent. */
+function yesNo(v: string | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  return v.trim().replace(/^"(.*)"$/, '$1').toLowerCase() === 'yes';
 }
 
 /** Unbound's default val-nsec3-keysize-iterations is "1024 150 2048 150 4096 150" (RFC 9276 §3.2 leaves the value open). */

@@ -7,8 +7,8 @@ import { Rcode, RRType } from '../../src/wire/constants.ts';
 import { Name } from '../../src/wire/name.ts';
 import type { Question, RR } from '../../src/wire/types.ts';
 import { classifyResponse } from '../../src/resolver/classify.ts';
-import { reply } from './fake-hierarchy.ts';
-import { answerNames, LAB, OTHER, query, setup } from './hierarchy.ts';
+import { reply, zone } from './fake-hierarchy.ts';
+import { answerNames, hierarchy, LAB, OTHER, query, setup } from './hierarchy.ts';
 
 const rr = (name: string, type: number, target: string): RR => ({ name: Name.of(name), type, class: 1, ttl: 60, rdata: Name.of(target).toWire() });
 const addr = (name: string): RR => ({ name: Name.of(name), type: RRType.A, class: 1, ttl: 60, rdata: Uint8Array.of(192, 0, 2, 9) });
@@ -75,4 +75,21 @@ test('resolver: a cached DNAME redirects QTYPE=CNAME and QTYPE=DNAME below it', 
   assert.ok(!asked.includes(`mail.dn.lab. 5@${LAB}`) && !asked.includes(`ftp.dn.lab. 39@${LAB}`), asked.join(', '));
   // The redirected name is asked of its own zone's server.
   assert.ok(asked.includes(`ftp.other. 39@${OTHER}`), asked.join(', '));
+});
+
+test('resolver: a chain that passes one DNAME twice carries that DNAME once (RFC 2181 §5)', async () => {
+  const lab = zone('lab.', `
+@ SOA ns hostmaster 1 3600 600 86400 300
+@ NS ns1
+ns1 A ${LAB}
+d2 DNAME t2.lab.
+a.a.t2 CNAME a.d2.lab.
+a.t2 A 192.0.2.7
+`);
+  const net = hierarchy().serve(LAB, { kind: 'auth', zones: [lab] });
+  const { resolver } = setup({}, net);
+  const o = await resolver.resolve(query('a.a.d2.lab', RRType.A));
+  assert.equal(o.rcode, Rcode.NOERROR);
+  // DNAME, its CNAME, the in-zone CNAME back under the DNAME, the second synthesized CNAME, the A.
+  assert.deepEqual(answerNames(o), ['d2.lab. 39', 'a.a.d2.lab. 5', 'a.a.t2.lab. 5', 'a.d2.lab. 5', 'a.t2.lab. 1']);
 });

@@ -354,3 +354,39 @@ test('validation: the injected signatureCheck replaces the crypto step (and only
   const real = harness();
   assert.equal((await real.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), real.context())).security, 'secure');
 });
+
+/** Answers like LabFetch, except that DNSKEY queries for `failing` get SERVFAIL (an unreachable or broken zone). */
+function withFailingDnskey(h: Harness, failing: string): ValidationContext {
+  const ctx = h.context();
+  return {
+    ...ctx,
+    fetch: (question) => (question.type === RRType.DNSKEY && question.name.equals(N(failing))
+      ? Promise.resolve({ ...resolution(question, Rcode.SERVFAIL, []), reasons: [reason(EdeCode.NO_REACHABLE_AUTHORITY, `no reachable authority for ${failing}`)] })
+      : ctx.fetch(question)),
+  };
+}
+
+test('validation: hardenDnssecStripped (default on): an anchor whose DNSKEY cannot be fetched is bogus', async () => {
+  const h = harness();
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), withFailingDnskey(h, '.'));
+  assert.equal(v.security, 'bogus');
+  assert.equal(v.reasons[0]?.ede, EdeCode.DNSKEY_MISSING);
+});
+
+test('validation: hardenDnssecStripped off: an anchor with no fetchable or matching DNSKEY is insecure, and says why', async () => {
+  const h = harness({ hardenDnssecStripped: false });
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), withFailingDnskey(h, '.'));
+  assert.equal(v.security, 'insecure');
+  assert.equal(v.reasons[0]?.ede, EdeCode.DNSKEY_MISSING);
+  assert.match(v.reasons[0]?.text ?? '', /treated as insecure \(hardenDnssecStripped is off\)/);
+  // An anchor the zone's keys do not match (the IANA root anchors against the lab) likewise.
+  const iana = harness({ hardenDnssecStripped: false }, readFileSync(join(DEFAULT_ZONES_DIR, '..', 'root-anchors'), 'utf8'));
+  const w = await iana.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), iana.context());
+  assert.equal(w.security, 'insecure');
+});
+
+test('validation: hardenDnssecStripped off weakens only the anchor: a zone below it without DNSKEY stays bogus', async () => {
+  const h = harness({ hardenDnssecStripped: false });
+  const v = await h.validator.validateResolution(answerOf('secure.lab', 'www.secure.lab', RRType.A), withFailingDnskey(h, 'secure.lab'));
+  assert.equal(v.security, 'bogus');
+});
