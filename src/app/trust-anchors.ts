@@ -55,6 +55,9 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
       onVerdict?.(verdict.security);
       return verdict;
     },
+    synthesiseDenial(question, nowMs) {
+      return current?.synthesiseDenial(question, nowMs);
+    },
   };
 
   return {

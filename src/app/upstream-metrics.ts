@@ -88,5 +88,6 @@ export function observeValidator(inner: Validator, tally: UpstreamTally): Valida
         tally.attribute(context.query, resolution.upstreamQueries + fetched);
       }
     },
+    ...(inner.synthesiseDenial !== undefined ? { synthesiseDenial: inner.synthesiseDenial.bind(inner) } : {}),
   };
 }
