@@ -15,6 +15,8 @@ export interface ValidatorSettings {
   readonly nsec3MaxIterations: number;
   readonly bogusTtl: number;
   readonly limits: Partial<ValidationLimits>;
+  /** RFC 8198 synthesis from validated NSEC records (absent: on, the validator's default). */
+  readonly aggressiveNsec?: boolean;
 }
 
 export type InstallResult = { ok: true; changed: boolean } | { ok: false; error: string };
@@ -83,6 +85,7 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
         nsec3MaxIterations: settings.nsec3MaxIterations,
         bogusTtl: settings.bogusTtl,
         limits: settings.limits,
+        ...(settings.aggressiveNsec !== undefined ? { aggressiveNsec: settings.aggressiveNsec } : {}),
         ...(cache !== undefined ? { cache } : {}),
       });
       if (!made.ok) return { ok: false, error: made.error };

@@ -110,6 +110,10 @@ export const configSchema = object(
       min: 0,
       max: MAX_PORT,
     }),
+    aggressiveNsec: bool({
+      doc: 'Aggressive use of the DNSSEC-validated cache (RFC 8198): answer NXDOMAIN and NODATA (DS included) from NSEC records already proven secure, without asking the zone again; the answer is validated as usual and carries the zone\'s SOA. NSEC3 is not used this way. Takes effect at restart.',
+      default: true,
+    }),
     sentinel: bool({ doc: 'Answer RFC 8509 root-key-sentinel queries.', default: true }),
     policy: array(
       object(
