@@ -206,7 +206,7 @@ export class AggressiveNsecCache {
     const e = z.nsecs[i];
     if (nowMs < e.expiresAt) return e;
     this.#order.delete(`${z.apex.key}|${e.rec.owner.key}`);
-    z.nsecs.splice(i, 1);
+    this.#drop(z.apex.key, e.rec.owner);
     return undefined;
   }
 
@@ -218,7 +218,12 @@ export class AggressiveNsecCache {
     if (q.class !== RRClass.IN || q.type === RRType.ANY) return undefined;
     if (negativeAnchorFor(this.#insecure, q.name) !== undefined) return undefined;
     const z = this.#zoneFor(q.name, q.type);
-    if (z === undefined || z.soa === undefined || nowMs >= z.soa.expiresAt) return undefined;
+    if (z === undefined) return undefined;
+    if (z.soa !== undefined && nowMs >= z.soa.expiresAt) {
+      this.#order.delete(`${z.apex.key}|${SOA_SLOT}`);
+      this.#drop(z.apex.key, undefined);
+    }
+    if (z.soa === undefined) return undefined;
     const own = this.#before(z, q.name, nowMs);
     if (own === undefined) return undefined;
     let used: StoredNsec[];
