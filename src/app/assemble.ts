@@ -87,6 +87,7 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
   const slot = createTrustAnchorSlot(
     {
       nsec3MaxIterations: config.nsec3MaxIterations,
+      aggressiveNsec: config.aggressiveNsec,
       bogusTtl: config.cache.bogusTtl,
       hardenDnssecStripped: config.hardenDnssecStripped,
       hardenAlgoDowngrade: config.hardenAlgoDowngrade,
@@ -128,7 +129,7 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
   const r = createResolver(options.options, {
     transport,
     clock: o.clock ?? systemClock,
-    validator: tally !== undefined ? observeValidator(slot.validator, tally) : slot.validator,
+    validator: tally !== undefined ? observeValidator(slot.validator, tally, (kind) => m.countAggressiveNsec(kind)) : slot.validator,
     log: withFields(logger, { room: 'resolver' }),
     ...(o.random !== undefined ? { random: o.random } : {}),
   });

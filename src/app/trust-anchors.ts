@@ -19,6 +19,8 @@ export interface ValidatorSettings {
   /** See ValidatorConfig.hardenAlgoDowngrade; absent means false. */
   readonly hardenAlgoDowngrade?: boolean;
   readonly limits: Partial<ValidationLimits>;
+  /** RFC 8198 synthesis from validated NSEC records (absent: on, the validator's default). */
+  readonly aggressiveNsec?: boolean;
 }
 
 export type InstallResult = { ok: true; changed: boolean } | { ok: false; error: string };
@@ -59,6 +61,9 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
       onVerdict?.(verdict.security);
       return verdict;
     },
+    synthesiseDenial(question, nowMs) {
+      return current?.synthesiseDenial(question, nowMs);
+    },
   };
 
   return {
@@ -86,6 +91,7 @@ export function createTrustAnchorSlot(settings: ValidatorSettings, onVerdict?: (
         limits: settings.limits,
         ...(settings.hardenDnssecStripped !== undefined ? { hardenDnssecStripped: settings.hardenDnssecStripped } : {}),
         ...(settings.hardenAlgoDowngrade !== undefined ? { hardenAlgoDowngrade: settings.hardenAlgoDowngrade } : {}),
+        ...(settings.aggressiveNsec !== undefined ? { aggressiveNsec: settings.aggressiveNsec } : {}),
         ...(cache !== undefined ? { cache } : {}),
       });
       if (!made.ok) return { ok: false, error: made.error };

@@ -6,6 +6,7 @@
 // fetches), picked up where the resolver hands every resolution of a client query to the validator.
 import type { Metrics } from '../metrics/registry.ts';
 import type { UpstreamTransport } from '../resolver/transport.ts';
+import type { SynthesisedDenial } from '../resolver/aggressive-nsec.ts';
 import type { Resolution, Validator } from '../resolver/resolution.ts';
 import type { ClientQuery } from '../wire/outcome.ts';
 import type { Question } from '../wire/types.ts';
@@ -71,9 +72,11 @@ export function observeTransport(inner: UpstreamTransport, counters: UpstreamCou
 /**
  * Wraps the validator the resolver is given: every resolution of a client query passes through it
  * with the query at hand, so its upstream count (and that of the DNSKEY/DS fetches made to judge
- * it) is credited to that query in `tally`.
+ * it) is credited to that query in `tally`. Each RFC 8198 denial it synthesises is reported to
+ * `onSynthesised`.
  */
-export function observeValidator(inner: Validator, tally: UpstreamTally): Validator {
+export function observeValidator(inner: Validator, tally: UpstreamTally, onSynthesised?: (kind: SynthesisedDenial['kind']) => void): Validator {
+  const synthesise = inner.synthesiseDenial?.bind(inner);
   return {
     async validateResolution(resolution, context) {
       let fetched = 0;
@@ -88,5 +91,14 @@ export function observeValidator(inner: Validator, tally: UpstreamTally): Valida
         tally.attribute(context.query, resolution.upstreamQueries + fetched);
       }
     },
+    ...(synthesise !== undefined
+      ? {
+        synthesiseDenial(question: Question, nowMs: number) {
+          const d = synthesise(question, nowMs);
+          if (d !== undefined) onSynthesised?.(d.kind);
+          return d;
+        },
+      }
+      : {}),
   };
 }

@@ -118,6 +118,10 @@ export const configSchema = object(
       doc: 'Require every algorithm a zone\'s DS set (or trust anchor) names to sign its DNSKEY RRset and all its data, not just one (Unbound\'s harden-algo-downgrade). Off by default: RFC 6840 §5.11 says a validator SHOULD accept any single valid path; on, a zone that lacks a signature of one DS algorithm is bogus.',
       default: false,
     }),
+    aggressiveNsec: bool({
+      doc: 'Aggressive use of the DNSSEC-validated cache (RFC 8198): answer NXDOMAIN and NODATA (DS included) from NSEC records already proven secure, without asking the zone again; the answer is validated as usual and carries the zone\'s SOA. NSEC3 is not used this way. Takes effect at restart.',
+      default: true,
+    }),
     sentinel: bool({ doc: 'Answer RFC 8509 root-key-sentinel queries.', default: true }),
     policy: array(
       object(

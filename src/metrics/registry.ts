@@ -13,6 +13,9 @@ export type SentinelKind = 'is_ta' | 'not_ta';
 export type SentinelResult = 'servfail' | 'answered';
 export type PolicyAction = 'nxdomain' | 'nodata' | 'refused' | 'drop' | 'passthru' | 'local_data' | 'tcp_only';
 export type CacheLabel = 'hit' | 'miss';
+/** What an RFC 8198 synthesis produced. */
+export type AggressiveNsecResult = 'nxdomain' | 'nodata';
+const aggressiveNsecResults: readonly AggressiveNsecResult[] = ['nxdomain', 'nodata'];
 
 export interface CacheStats {
   readonly entries: number;
@@ -45,6 +48,7 @@ export class Metrics implements ServerObserver {
   readonly #sentinel: Counter<'kind' | 'result'>;
   readonly #policyHits: Counter<'zone' | 'action'>;
   readonly #cacheHits: Counter;
+  readonly #aggressiveNsec: Counter<'result'>;
   readonly #cacheMisses: Counter;
   readonly #upstreamQueries: Counter<'transport'>;
   readonly #upstreamTimeouts: Counter;
@@ -68,6 +72,11 @@ export class Metrics implements ServerObserver {
     this.#policyHits = new Counter({ name: `${p}policy_hits_total`, help: 'Response-policy matches, by policy zone and action.', labelNames: ['zone', 'action'], registers });
     this.#cacheHits = new Counter({ name: `${p}cache_hits_total`, help: 'Cache lookups that found an entry.', registers });
     this.#cacheMisses = new Counter({ name: `${p}cache_misses_total`, help: 'Cache lookups that found nothing.', registers });
+    this.#aggressiveNsec = new Counter({
+      name: `${p}aggressive_nsec_total`,
+      help: 'Denials synthesised from validated NSEC records without an upstream query (RFC 8198), by result; the validator\'s own DS lookups included.',
+      labelNames: ['result'], registers,
+    });
     this.#upstreamQueries = new Counter({ name: `${p}upstream_queries_total`, help: 'Queries sent to authoritative servers, by transport.', labelNames: ['transport'], registers });
     this.#upstreamTimeouts = new Counter({ name: `${p}upstream_timeouts_total`, help: 'Upstream queries that got no answer in time.', registers });
     this.#upstreamTcpFallbacks = new Counter({ name: `${p}upstream_tcp_fallbacks_total`, help: 'Upstream UDP answers that were truncated and retried over TCP.', registers });
@@ -84,6 +93,7 @@ export class Metrics implements ServerObserver {
     // Series that exist from the start, so rate() and absent() work before the first event.
     for (const result of securityResults) this.#validation.inc({ result }, 0);
     for (const transport of transports) this.#upstreamQueries.inc({ transport }, 0);
+    for (const result of aggressiveNsecResults) this.#aggressiveNsec.inc({ result }, 0);
   }
 
   /** Where the cache gauges read from at scrape time. */
@@ -124,6 +134,10 @@ export class Metrics implements ServerObserver {
 
   countCacheMiss(): void {
     this.#cacheMisses.inc();
+  }
+
+  countAggressiveNsec(result: AggressiveNsecResult): void {
+    this.#aggressiveNsec.inc({ result });
   }
 
   countUpstreamQuery(transport: Transport): void {

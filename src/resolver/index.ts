@@ -83,8 +83,11 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
   const cache = new RRsetCache(options.cache, deps.clock);
   const failures = new FailureCache(deps.clock);
   const infra = new InfraCache(deps.clock, options.limits.upstreamTimeoutMs);
+  const validator = deps.validator;
+  const synthesiseDenial = validator?.synthesiseDenial === undefined ? undefined : (q: Question) => validator.synthesiseDenial?.(q, deps.clock.now());
   const iterator = new Iterator({
     options, transport: deps.transport, clock: deps.clock, cache, infra, random: deps.random ?? Math.random, log: deps.log ?? quietLog,
+    ...(synthesiseDenial !== undefined ? { synthesiseDenial } : {}),
   });
   /** Identical questions in flight share one resolution. */
   const inFlight = new Map<string, Promise<Resolution>>();

@@ -16,6 +16,7 @@ import { chooseServer, type InfraCache } from './infra.ts';
 import { MINIMISED_QTYPE, nextMinimisedLabelCount } from './minimise.ts';
 import type { ResolverOptions, ZoneServers } from './options.ts';
 import { addressText, rdataName, soaRdata } from './rdata-views.ts';
+import type { SynthesisedDenial } from './aggressive-nsec.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
 
@@ -33,6 +34,8 @@ export interface IteratorDeps {
   readonly infra: InfraCache;
   readonly random: RandomSource;
   readonly log: ResolverLogger;
+  /** RFC 8198: a denial from validated NSEC records, asked after the cache misses (aggressive-nsec.ts). */
+  readonly synthesiseDenial?: (question: Question) => SynthesisedDenial | undefined;
 }
 
 /** State shared by one client query and all the sub-queries it causes. */
@@ -236,6 +239,8 @@ export class Iterator {
     }
     const neg = cache.getNegative(q.name, q.type, q.class);
     if (neg !== undefined) return { zone: neg.zone, shape: { links: [], end: { kind: neg.kind, name: q.name, authority: neg.authority } } };
+    const synth = this.#d.synthesiseDenial?.(q);
+    if (synth !== undefined) return { zone: synth.zone, shape: { links: [], end: { kind: synth.kind, name: q.name, authority: synth.authority } } };
     return undefined;
   }
 

@@ -7,6 +7,7 @@ import type { ClientQuery, Security } from '../wire/outcome.ts';
 import type { Question, RRset } from '../wire/types.ts';
 import type { ServerAddress } from './transport.ts';
 import type { TraceSink } from './trace.ts';
+import type { SynthesisedDenial } from './aggressive-nsec.ts';
 
 export type StepKind =
   /** Final data for the name asked. */
@@ -108,4 +109,9 @@ export interface Validator {
   validateResolution(resolution: Resolution, context: ValidationContext): Promise<ValidationVerdict>;
   /** Forgets bogus key entries of `zone` and below, before the resolver asks other servers again. */
   forgetBogusKeys?(zone: Name): void;
+  /**
+   * RFC 8198: a denial of `question` built from NSEC records this validator proved secure, or
+   * undefined. The resolver asks it on a cache miss; what it returns is validated like any answer.
+   */
+  synthesiseDenial?(question: Question, nowMs: number): SynthesisedDenial | undefined;
 }

@@ -9,7 +9,7 @@ import { Rcode, RRClass, RRType, rcodeToString, rrTypeToString } from '../wire/c
 import type { Name } from '../wire/name.ts';
 import type { Security } from '../wire/outcome.ts';
 import { dsCodec, rrsigCodec, type DsRdata } from '../wire/rdata/dnssec.ts';
-import type { RR, RRset } from '../wire/types.ts';
+import type { Question, RR, RRset } from '../wire/types.ts';
 import { anchorsFromRecords, closestAnchor, negativeAnchorFor, type TrustAnchor } from '../dnssec/anchors.ts';
 import { DEFAULT_VALIDATION_LIMITS, ValidationBudget, type ValidationLimits } from '../dnssec/budget.ts';
 import {
@@ -19,6 +19,7 @@ import { validateKeySet } from '../dnssec/keyset.ts';
 import { Nsec3Hasher } from '../dnssec/nsec3hash.ts';
 import { decodeSigs, validateRRset } from '../dnssec/rrset-verdict.ts';
 import type { SignatureCheck } from '../dnssec/signature-check.ts';
+import { AggressiveNsecCache, type AggressiveNsecStats, type SynthesisedDenial } from './aggressive-nsec.ts';
 import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
@@ -59,6 +60,11 @@ export interface ValidatorConfig {
    * DNSKEY RRset and every RRset the zone signs; see KeySetOptions.requireAllAlgorithms.
    */
   readonly hardenAlgoDowngrade?: boolean;
+  /**
+   * RFC 8198: keep the NSEC records proven secure and synthesise NXDOMAIN/NODATA from them
+   * (aggressive-nsec.ts). Default true, as Unbound's aggressive-nsec since 1.15.
+   */
+  readonly aggressiveNsec?: boolean;
 }
 
 export interface DnssecValidator extends Validator {
@@ -67,6 +73,9 @@ export interface DnssecValidator extends Validator {
   attachCache(cache: RRsetCache): void;
   /** Forgets every validated key entry (config reload, tests). */
   clearKeys(): void;
+  /** RFC 8198 answers given so far, by kind; zero when aggressiveNsec is off. */
+  readonly aggressiveNsecStats: Readonly<AggressiveNsecStats>;
+  synthesiseDenial(question: Question, nowMs: number): SynthesisedDenial | undefined;
 }
 
 /** One verdict on one part of the answer. */
@@ -199,6 +208,26 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const hardenStripped = config.hardenDnssecStripped ?? true;
   const keySetOptions = { requireAllAlgorithms: config.hardenAlgoDowngrade ?? false };
   let cache = config.cache;
+  // Lives and dies with this validator: anchors and NTAs are fixed for it, so a reload that changes
+  // them starts from an empty store, and nothing proven under the old anchors is reused.
+  const aggressive = config.aggressiveNsec === false ? undefined : new AggressiveNsecCache({ insecureDomains });
+  const noStats: AggressiveNsecStats = { nxdomain: 0, nodata: 0 };
+
+  /**
+   * RFC 8198: the NSEC (and apex SOA) sets of `zone` that this run just proved secure are kept for
+   * later synthesis, each for no longer than its RRSIG allows (the caps validateAll recorded).
+   */
+  const keepProofs = (zone: Name, sets: readonly RRset[], run: Run): void => {
+    if (aggressive === undefined) return;
+    for (const s of sets) {
+      if (s.type !== RRType.NSEC && s.type !== RRType.SOA) continue;
+      let ttl: number | undefined;
+      for (const c of run.caps) if (c.type === s.type && c.name.equals(s.name)) ttl = Math.min(ttl ?? c.ttl, c.ttl);
+      if (ttl === undefined) continue; // not verified in this run: never kept
+      if (s.type === RRType.NSEC) aggressive.addNsec(zone, s, ttl, run.nowMs);
+      else aggressive.addSoa(zone, s, ttl, run.nowMs);
+    }
+  };
 
   const bogusEntry = (zone: Name, r: Reason, run: Run): KeyEntry => ({ security: 'bogus', zone, reason: r, expiresAt: run.nowMs + bogusTtl * MS_PER_SECOND });
 
@@ -272,6 +301,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (proofs.length === 0) return undefined;
     const v = validateAll(proofs, parent, run);
     if (!v.ok) return bogusEntry(name, v.reason, run);
+    keepProofs(parent.zone, proofs, run);
     const p = proveNoDs(parent.zone, name, proofs, run.denial);
     if (p.result !== 'insecure-delegation') return undefined;
     run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
@@ -292,6 +322,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (p.result !== 'insecure-delegation') return undefined;
     const v = validateAll(proofs, parent, run);
     if (!v.ok) return undefined;
+    keepProofs(parent.zone, proofs, run);
     run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
     return { security: 'insecure', zone: name, ...(p.reason !== undefined ? { reason: p.reason } : {}), expiresAt: run.nowMs + v.ttl * MS_PER_SECOND };
   };
@@ -325,6 +356,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       const proofs = authority.filter((s) => PROOF_TYPES.has(s.type));
       const v = validateAll(proofs, parent, run);
       if (!v.ok) return bogusEntry(name, v.reason, run);
+      keepProofs(parent.zone, proofs, run);
       const p = proveNoDs(parent.zone, name, proofs, run.denial);
       run.context.trace?.(noDsEvent(parent.zone, name, proofs, p));
       const ttl = proofs.length > 0 ? v.ttl : DEFAULT_INSECURE_TTL;
@@ -480,6 +512,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         const d = proveWildcardAnswer(keys.zone, set.name, v.wildcard, proofs, run.denial);
         run.context.trace?.(denialEvent('wildcard', keys.zone, set.name, set.type, proofs, d));
         part = fromDenial(d, step);
+        if (part.security === 'secure') keepProofs(keys.zone, proofs, run);
       }
     }
     remember(set, part, v.ttl);
@@ -520,9 +553,18 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     // that led here, as Unbound's negative cache has them) may show such a cut below the SOA's zone.
     if (signedProof === undefined && keys.security === 'secure') keys = await provenCutBelow(keys, dataOwnerZone(step.question.name, step.question.type), run);
     const fromKeys = fromEntry(keys);
-    if (fromKeys !== undefined || keys.security !== 'secure') return fromKeys ?? { security: 'insecure' };
+    if (fromKeys !== undefined || keys.security !== 'secure') {
+      // The zone's data is not (or no longer) provably secure: nothing of it may be synthesised.
+      aggressive?.forgetZone(keys.zone);
+      return fromKeys ?? { security: 'insecure' };
+    }
     const v = validateAll(step.authority, keys, run);
-    if (!v.ok) return { security: 'bogus', reason: v.reason, origin: { kind: 'data', step } };
+    if (!v.ok) {
+      // A held denial that no longer verifies (a synthesised one included) spoils the zone's store;
+      // a server's fresh bad answer does not, or any forger could empty it.
+      if (step.fromCache) aggressive?.forgetZone(keys.zone);
+      return { security: 'bogus', reason: v.reason, origin: { kind: 'data', step } };
+    }
     const proofs = step.authority.filter((s) => PROOF_TYPES.has(s.type));
     const q = step.question;
     // An NXDOMAIN whose own NSEC proves the name an empty non-terminal is a NODATA in disguise
@@ -537,6 +579,8 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       : proveNodata(keys.zone, q.name, q.type, proofs, run.denial);
     run.context.trace?.(denialEvent(step.kind === 'nxdomain' ? 'nxdomain' : 'nodata', keys.zone, q.name, step.kind === 'nxdomain' ? undefined : q.type, proofs, d));
     const part = fromDenial(d, step);
+    if (part.security === 'secure') keepProofs(keys.zone, step.authority, run);
+    else if (step.fromCache) aggressive?.forgetZone(keys.zone);
     if (cache !== undefined) {
       cache.setSecurity(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class, part.security, part.reason, part.security === 'bogus' ? bogusTtl : v.ttl);
     }
@@ -571,6 +615,12 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     },
     forgetBogusKeys(zone: Name) {
       keyCache.forgetBogus(zone);
+    },
+    synthesiseDenial(question: Question, nowMs: number): SynthesisedDenial | undefined {
+      return aggressive?.lookup(question, nowMs);
+    },
+    get aggressiveNsecStats(): Readonly<AggressiveNsecStats> {
+      return aggressive?.stats ?? noStats;
     },
     async validateResolution(resolution: Resolution, context: ValidationContext): Promise<ValidationVerdict> {
       const nowMs = context.now();

@@ -86,3 +86,18 @@ test('observeValidator credits the resolution and the fetches it made to the cli
   assert.equal(verdict.security, 'secure');
   assert.equal(tally.take(query, tally.sent), 3 + 4 + 4);
 });
+
+test('observeValidator reports each RFC 8198 denial the validator synthesises, and passes it on unchanged', () => {
+  const denial = { kind: 'nodata' as const, zone: Name.of('example.'), authority: [] };
+  const inner: Validator = {
+    validateResolution: async () => ({ security: 'secure', reasons: [] }),
+    synthesiseDenial: (q) => (q.type === RRType.TXT ? denial : undefined),
+  };
+  const seen: string[] = [];
+  const v = observeValidator(inner, new UpstreamTally(), (kind) => void seen.push(kind));
+  assert.equal(v.synthesiseDenial?.({ ...question, type: RRType.TXT }, 0), denial);
+  assert.equal(v.synthesiseDenial?.(question, 0), undefined);
+  assert.deepEqual(seen, ['nodata']);
+  // A validator that cannot synthesise stays one that cannot.
+  assert.equal(observeValidator({ validateResolution: inner.validateResolution }, new UpstreamTally()).synthesiseDenial, undefined);
+});

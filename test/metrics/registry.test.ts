@@ -46,8 +46,10 @@ test('resolver, validator and policy counters; policy zones outside config becom
   // Pre-created series start at zero so rate() works from the first scrape.
   assert.equal(sample(t, 'anchord_validation_total', { result: 'bogus' }), 0);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'tcp' }), 0);
+  assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nodata' }), 0);
 
   m.countValidation('secure');
+  m.countAggressiveNsec('nxdomain');
   m.countValidation('bogus');
   m.countValidation('bogus');
   m.countSentinel('is_ta', 'answered');
@@ -77,6 +79,8 @@ test('resolver, validator and policy counters; policy zones outside config becom
   assert.equal(sample(t, 'anchord_policy_hits_total', { zone: 'other', action: 'nodata' }), 1);
   assert.equal(sample(t, 'anchord_cache_hits_total'), 2);
   assert.equal(sample(t, 'anchord_cache_misses_total'), 1);
+  assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nxdomain' }), 1);
+  assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nodata' }), 0);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'udp' }), 2);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'tcp' }), 1);
   assert.equal(sample(t, 'anchord_upstream_timeouts_total'), 1);
@@ -127,7 +131,7 @@ test('every metric name follows the naming rules', async () => {
   assert.deepEqual(
     names.map((x) => x.name).sort(),
     [
-      'anchord_cache_bytes', 'anchord_cache_entries', 'anchord_cache_hits_total', 'anchord_cache_misses_total',
+      'anchord_aggressive_nsec_total', 'anchord_cache_bytes', 'anchord_cache_entries', 'anchord_cache_hits_total', 'anchord_cache_misses_total',
       'anchord_ede_sent_total', 'anchord_policy_hits_total', 'anchord_queries_total', 'anchord_resolutions_in_flight',
       'anchord_response_duration_seconds', 'anchord_responses_total', 'anchord_sentinel_total',
       'anchord_tcp_connections_open', 'anchord_upstream_queries_total', 'anchord_upstream_rtt_seconds',

@@ -30,8 +30,11 @@ const ALLOW_EVERYONE: readonly string[] = ['0.0.0.0/0', '::/0'];
  */
 export function makeReplayValidator(scenario: Scenario, anchors: readonly RR[], insecure: readonly Name[]): { ok: true; validator: DnssecValidator } | { ok: false; reason: string } {
   const fakeSha1 = serverOption(scenario.config, 'fake-sha1')?.trim().toLowerCase() === 'yes';
+  // Unbound's aggressive-nsec defaults to yes (since 1.15), as ours does: only an explicit "no" turns it off.
+  const aggressiveNsec = serverOption(scenario.config, 'aggressive-nsec')?.trim().replace(/^"(.*)"$/, '$1').toLowerCase() !== 'no';
   const made = createValidatorFromRecords(anchors, {
     insecureDomains: insecure,
+    aggressiveNsec,
     nsec3MaxIterations: nsec3IterationLimit(scenario),
     // Unbound's harden-dnssec-stripped (default yes) is anchord's hardenDnssecStripped.
     hardenDnssecStripped: yesNo(serverOption(scenario.config, 'harden-dnssec-stripped'), true),
