@@ -13,6 +13,8 @@ export type SentinelKind = 'is_ta' | 'not_ta';
 export type SentinelResult = 'servfail' | 'answered';
 export type PolicyAction = 'nxdomain' | 'nodata' | 'refused' | 'drop' | 'passthru' | 'local_data' | 'tcp_only';
 export type CacheLabel = 'hit' | 'miss';
+/** What became of a background refresh of an almost-expired answer (the resolver's PrefetchResult). */
+export type PrefetchLabel = 'refreshed' | 'failed' | 'skipped';
 
 export interface CacheStats {
   readonly entries: number;
@@ -28,6 +30,7 @@ export interface MetricsOptions {
 
 const securityResults: readonly Security[] = ['secure', 'insecure', 'bogus', 'indeterminate'];
 const transports: readonly Transport[] = ['udp', 'tcp'];
+const prefetchResults: readonly PrefetchLabel[] = ['refreshed', 'failed', 'skipped'];
 
 // Seconds; DNS answers span sub-millisecond cache hits to multi-second iterations.
 const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -46,6 +49,7 @@ export class Metrics implements ServerObserver {
   readonly #policyHits: Counter<'zone' | 'action'>;
   readonly #cacheHits: Counter;
   readonly #cacheMisses: Counter;
+  readonly #prefetches: Counter<'result'>;
   readonly #upstreamQueries: Counter<'transport'>;
   readonly #upstreamTimeouts: Counter;
   readonly #upstreamTcpFallbacks: Counter;
@@ -68,6 +72,7 @@ export class Metrics implements ServerObserver {
     this.#policyHits = new Counter({ name: `${p}policy_hits_total`, help: 'Response-policy matches, by policy zone and action.', labelNames: ['zone', 'action'], registers });
     this.#cacheHits = new Counter({ name: `${p}cache_hits_total`, help: 'Cache lookups that found an entry.', registers });
     this.#cacheMisses = new Counter({ name: `${p}cache_misses_total`, help: 'Cache lookups that found nothing.', registers });
+    this.#prefetches = new Counter({ name: `${p}prefetch_total`, help: 'Background refreshes of cached answers served in the last 10% of their TTL, by result (skipped: too many running).', labelNames: ['result'], registers });
     this.#upstreamQueries = new Counter({ name: `${p}upstream_queries_total`, help: 'Queries sent to authoritative servers, by transport.', labelNames: ['transport'], registers });
     this.#upstreamTimeouts = new Counter({ name: `${p}upstream_timeouts_total`, help: 'Upstream queries that got no answer in time.', registers });
     this.#upstreamTcpFallbacks = new Counter({ name: `${p}upstream_tcp_fallbacks_total`, help: 'Upstream UDP answers that were truncated and retried over TCP.', registers });
@@ -84,6 +89,7 @@ export class Metrics implements ServerObserver {
     // Series that exist from the start, so rate() and absent() work before the first event.
     for (const result of securityResults) this.#validation.inc({ result }, 0);
     for (const transport of transports) this.#upstreamQueries.inc({ transport }, 0);
+    for (const result of prefetchResults) this.#prefetches.inc({ result }, 0);
   }
 
   /** Where the cache gauges read from at scrape time. */
@@ -124,6 +130,10 @@ export class Metrics implements ServerObserver {
 
   countCacheMiss(): void {
     this.#cacheMisses.inc();
+  }
+
+  countPrefetch(result: PrefetchLabel): void {
+    this.#prefetches.inc({ result });
   }
 
   countUpstreamQuery(transport: Transport): void {
