@@ -10,7 +10,7 @@ import { createPolicyLayer, type PolicyLayer } from '../policy/layer.ts';
 import type { PolicyActionKind } from '../policy/rpz.ts';
 import { systemClock, type Clock, type RandomSource } from '../resolver/clock.ts';
 import { optionsFromConfig } from '../resolver/config-options.ts';
-import { createResolver, type Resolver } from '../resolver/index.ts';
+import { createResolver, type PrefetchResult, type Resolver } from '../resolver/index.ts';
 import type { UpstreamTransport } from '../resolver/transport.ts';
 import { createUdpTcpTransport, type TransportStats } from '../resolver/udp-tcp-transport.ts';
 import type { Resolve } from '../wire/outcome.ts';
@@ -131,6 +131,7 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     clock: o.clock ?? systemClock,
     validator: tally !== undefined ? observeValidator(slot.validator, tally, (kind) => m.countAggressiveNsec(kind)) : slot.validator,
     log: withFields(logger, { room: 'resolver' }),
+    ...(counting ? { onPrefetch: (result: PrefetchResult) => m.countPrefetch(result) } : {}),
     ...(o.random !== undefined ? { random: o.random } : {}),
   });
   resolver = r;

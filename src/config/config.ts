@@ -80,6 +80,10 @@ export const configSchema = object(
     doIp4: bool({ doc: 'Query authoritative servers over IPv4.', default: true }),
     doIp6: bool({ doc: 'Query authoritative servers over IPv6.', default: true }),
     qnameMinimisation: bool({ doc: 'QNAME minimisation (RFC 9156).', default: true }),
+    prefetch: bool({
+      doc: 'Prefetch: a cached answer served in the last 10% of its TTL is answered at once and resolved again (and validated) in the background, so popular names do not expire from the cache. One refresh per name and type at a time, at most 32 at once; a failed refresh keeps the cached answer. Off by default, as in Unbound (about 10% more upstream traffic).',
+      default: false,
+    }),
     forward: array(
       object(
         {

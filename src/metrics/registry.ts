@@ -16,6 +16,8 @@ export type CacheLabel = 'hit' | 'miss';
 /** What an RFC 8198 synthesis produced. */
 export type AggressiveNsecResult = 'nxdomain' | 'nodata';
 const aggressiveNsecResults: readonly AggressiveNsecResult[] = ['nxdomain', 'nodata'];
+/** What became of a background refresh of an almost-expired answer (the resolver's PrefetchResult). */
+export type PrefetchLabel = 'refreshed' | 'failed' | 'skipped';
 
 export interface CacheStats {
   readonly entries: number;
@@ -31,6 +33,7 @@ export interface MetricsOptions {
 
 const securityResults: readonly Security[] = ['secure', 'insecure', 'bogus', 'indeterminate'];
 const transports: readonly Transport[] = ['udp', 'tcp'];
+const prefetchResults: readonly PrefetchLabel[] = ['refreshed', 'failed', 'skipped'];
 
 // Seconds; DNS answers span sub-millisecond cache hits to multi-second iterations.
 const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -50,6 +53,7 @@ export class Metrics implements ServerObserver {
   readonly #cacheHits: Counter;
   readonly #aggressiveNsec: Counter<'result'>;
   readonly #cacheMisses: Counter;
+  readonly #prefetches: Counter<'result'>;
   readonly #upstreamQueries: Counter<'transport'>;
   readonly #upstreamTimeouts: Counter;
   readonly #upstreamTcpFallbacks: Counter;
@@ -77,6 +81,7 @@ export class Metrics implements ServerObserver {
       help: 'Denials synthesised from validated NSEC records without an upstream query (RFC 8198), by result; the validator\'s own DS lookups included.',
       labelNames: ['result'], registers,
     });
+    this.#prefetches = new Counter({ name: `${p}prefetch_total`, help: 'Background refreshes of cached answers served in the last 10% of their TTL, by result (skipped: too many running).', labelNames: ['result'], registers });
     this.#upstreamQueries = new Counter({ name: `${p}upstream_queries_total`, help: 'Queries sent to authoritative servers, by transport.', labelNames: ['transport'], registers });
     this.#upstreamTimeouts = new Counter({ name: `${p}upstream_timeouts_total`, help: 'Upstream queries that got no answer in time.', registers });
     this.#upstreamTcpFallbacks = new Counter({ name: `${p}upstream_tcp_fallbacks_total`, help: 'Upstream UDP answers that were truncated and retried over TCP.', registers });
@@ -94,6 +99,7 @@ export class Metrics implements ServerObserver {
     for (const result of securityResults) this.#validation.inc({ result }, 0);
     for (const transport of transports) this.#upstreamQueries.inc({ transport }, 0);
     for (const result of aggressiveNsecResults) this.#aggressiveNsec.inc({ result }, 0);
+    for (const result of prefetchResults) this.#prefetches.inc({ result }, 0);
   }
 
   /** Where the cache gauges read from at scrape time. */
@@ -138,6 +144,10 @@ export class Metrics implements ServerObserver {
 
   countAggressiveNsec(result: AggressiveNsecResult): void {
     this.#aggressiveNsec.inc({ result });
+  }
+
+  countPrefetch(result: PrefetchLabel): void {
+    this.#prefetches.inc({ result });
   }
 
   countUpstreamQuery(transport: Transport): void {

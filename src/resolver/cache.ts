@@ -42,6 +42,8 @@ interface PositiveEntry extends SecuritySlot {
   readonly rrset: RRset;
   readonly zone: Name;
   readonly rank: TrustRank;
+  /** When it was stored: with expiresAt, the entry's whole life (prefetch's 10% rule). */
+  readonly storedAt: number;
   /** Not readonly: the validator may shorten it (setSecurity's ttlCap). */
   expiresAt: number;
 }
@@ -56,11 +58,26 @@ interface NegativeEntry extends SecuritySlot {
   readonly authority: readonly RRset[];
   readonly zone: Name;
   readonly rank: TrustRank;
+  readonly storedAt: number;
   /** Not readonly: the validator may shorten it (setSecurity's ttlCap). */
   expiresAt: number;
 }
 
 type Entry = PositiveEntry | NegativeEntry;
+
+/** How long an entry has left and how long it was given when stored (validator caps included). */
+export interface EntryLifetime {
+  readonly remainingMs: number;
+  readonly lifetimeMs: number;
+}
+
+/**
+ * Entries saved before a refresh, to be put back if what replaced them turns out worse
+ * (a prefetch answer that fails validation must not displace the good answer).
+ */
+export interface CacheSnapshot {
+  readonly saved: ReadonlyMap<string, Readonly<Entry>>;
+}
 
 export interface CachedRRset {
   /** TTL is the remaining time, in whole seconds. */
@@ -221,8 +238,9 @@ export class RRsetCache {
     if (ttl <= 0) return false;
     const k = key(set.name, set.type, set.class);
     if (!this.#mayReplace(k, rank)) return false;
+    const now = this.#clock.now();
     const entry: PositiveEntry = {
-      kind: 'positive', rrset: set, zone, rank, expiresAt: this.#clock.now() + ttl * MS_PER_SECOND, security: undefined, reason: undefined,
+      kind: 'positive', rrset: set, zone, rank, storedAt: now, expiresAt: now + ttl * MS_PER_SECOND, security: undefined, reason: undefined,
     };
     this.#lru.set(k, entry);
     return true;
@@ -233,8 +251,9 @@ export class RRsetCache {
     if (ttl <= 0) return false;
     const k = kind === 'nxdomain' ? key(name, NXDOMAIN_TYPE_KEY, cls) : key(name, type, cls);
     if (!this.#mayReplace(k, rank)) return false;
+    const now = this.#clock.now();
     const entry: NegativeEntry = {
-      kind, name, type, authority, zone, rank, expiresAt: this.#clock.now() + ttl * MS_PER_SECOND, security: undefined, reason: undefined,
+      kind, name, type, authority, zone, rank, storedAt: now, expiresAt: now + ttl * MS_PER_SECOND, security: undefined, reason: undefined,
     };
     this.#lru.set(k, entry);
     return true;
@@ -269,6 +288,47 @@ export class RRsetCache {
     const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
     if (e === undefined || e.kind === 'positive') return undefined;
     return { kind: e.kind, name: e.name, authority: e.authority, zone: e.zone, security: e.security, reason: e.reason };
+  }
+
+  /** The life of the live RRset or NODATA stored for (name, type), or of the NXDOMAIN (type undefined) at `name`. */
+  lifetime(name: Name, type: number | undefined, cls: number): EntryLifetime | undefined {
+    const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
+    if (e === undefined) return undefined;
+    return { remainingMs: e.expiresAt - this.#clock.now(), lifetimeMs: e.expiresAt - e.storedAt };
+  }
+
+  /** The life of the denial getNegative would serve for (name, type): NODATA, or NXDOMAIN at the name or an ancestor. */
+  denialLifetime(name: Name, type: number, cls: number): EntryLifetime | undefined {
+    const nodata = this.#live(key(name, type, cls));
+    if (nodata !== undefined && nodata.kind === 'nodata') return this.lifetime(name, type, cls);
+    for (let n = name; ; n = n.parent()) {
+      const nx = this.#live(key(n, NXDOMAIN_TYPE_KEY, cls));
+      if (nx !== undefined && nx.kind === 'nxdomain') return this.lifetime(n, undefined, cls);
+      if (n.isRoot) return undefined;
+    }
+  }
+
+  /** Copies of the live entries under these keys (NXDOMAIN: type undefined), for restore(). */
+  snapshot(keys: readonly { readonly name: Name; readonly type: number | undefined; readonly cls: number }[]): CacheSnapshot {
+    const saved = new Map<string, Readonly<Entry>>();
+    for (const k of keys) {
+      const id = key(k.name, k.type ?? NXDOMAIN_TYPE_KEY, k.cls);
+      const e = this.#live(id);
+      if (e !== undefined) saved.set(id, { ...e });
+    }
+    return { saved };
+  }
+
+  /** Puts saved entries back where they are still live by their own clock; returns how many. */
+  restore(s: CacheSnapshot): number {
+    let restored = 0;
+    const now = this.#clock.now();
+    for (const [id, e] of s.saved) {
+      if (now >= e.expiresAt) continue;
+      this.#lru.set(id, { ...e });
+      restored++;
+    }
+    return restored;
   }
 
   /** True when anything live is stored for (name, type, class): for tests and diagnostics. */

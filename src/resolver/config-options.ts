@@ -18,7 +18,7 @@ import type { ServerAddress } from './transport.ts';
 export type ResolverConfig = Pick<
   Config,
   | 'rootHints' | 'priming' | 'trustAnchors' | 'insecureDomains' | 'upstreamPort' | 'allowLoopbackUpstreams'
-  | 'doIp4' | 'doIp6' | 'qnameMinimisation' | 'forward' | 'cache' | 'limits'
+  | 'doIp4' | 'doIp6' | 'qnameMinimisation' | 'prefetch' | 'forward' | 'cache' | 'limits'
 >;
 
 export type OptionsFromConfigResult = { ok: true; options: ResolverOptions } | { ok: false; error: string };
@@ -103,6 +103,7 @@ export function optionsFromConfig(config: ResolverConfig): OptionsFromConfigResu
       doIp4: config.doIp4,
       doIp6: config.doIp6,
       qnameMinimisation: config.qnameMinimisation,
+      prefetch: config.prefetch,
       forwardZones: forward.value,
       stubZones: [],
       cache: { ...config.cache },

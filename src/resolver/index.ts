@@ -10,6 +10,7 @@ import type { Clock, RandomSource } from './clock.ts';
 import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
+import { keysUsed, MAX_CONCURRENT_PREFETCHES, PrefetchScheduler, resolutionDue, type PrefetchResult } from './prefetch.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
 import type { Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import type { UpstreamTransport } from './transport.ts';
@@ -21,6 +22,7 @@ export type { Resolution, AnswerStep, Validator, ValidationVerdict, ValidationCo
 export { RRsetCache, Trust } from './cache.ts';
 export { FailureCache, FAILURE_TTL_SECONDS } from './failure-cache.ts';
 export { parseRootHints } from './hints.ts';
+export type { PrefetchResult } from './prefetch.ts';
 
 export interface ResolverDeps {
   readonly transport: UpstreamTransport;
@@ -30,6 +32,8 @@ export interface ResolverDeps {
   readonly validator?: Validator;
   /** For server-selection exploration; Math.random when absent. */
   readonly random?: RandomSource;
+  /** Told what became of each prefetch (options.prefetch): the metrics counter. */
+  readonly onPrefetch?: (result: PrefetchResult) => void;
 }
 
 export interface Resolver {
@@ -40,8 +44,13 @@ export interface Resolver {
   /** Recent unreachable-authority SERVFAILs, answered again with EDE 13 (failure-cache.ts). */
   readonly failures: FailureCache;
   readonly options: ResolverOptions;
+  /** Resolves when the background refreshes started so far have finished (tests, shutdown). */
+  prefetchIdle(): Promise<void>;
   close(): void;
 }
+
+/** The client a prefetch's validation is done for: the resolver itself (the address is never used to send). */
+const PREFETCH_CLIENT = { address: '127.0.0.1', port: 0 } as const;
 
 const quietLog: ResolverLogger = { debug: () => {}, info: () => {}, warn: () => {} };
 
@@ -160,6 +169,33 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     return { rcode: verdict.rcode ?? used.rcode, answer, authority, additional: [], security: verdict.security, reasons };
   };
 
+  const prefetches = new PrefetchScheduler({
+    maxConcurrent: MAX_CONCURRENT_PREFETCHES,
+    now: () => deps.clock.now(),
+    ...(deps.onPrefetch !== undefined ? { onResult: deps.onPrefetch } : {}),
+  });
+
+  /**
+   * One prefetch: the question resolved anew (its chain not read from cache) and validated like a
+   * client's with CD=0. Whatever goes wrong stays here: an unreachable zone stores nothing, and an
+   * answer that fails validation is replaced by the entries the client was served, so a failing
+   * refresh never takes a good answer away before its time.
+   */
+  const refresh = async (q: Question, served: Resolution): Promise<'refreshed' | 'failed'> => {
+    if (closed) return 'failed';
+    const before = cache.snapshot(keysUsed(served, cache));
+    const fresh = await iterator.resolveName(q, iterator.newContext(), false, true);
+    if (closed) return 'failed';
+    if (fresh.rcode === Rcode.SERVFAIL || fresh.rcode === Rcode.REFUSED) return 'failed';
+    const query: ClientQuery = { question: q, rd: true, cd: false, dnssecOk: true, ad: false, transport: 'udp', client: PREFETCH_CLIENT };
+    const outcome = await toOutcome(fresh, query);
+    if (outcome.security === 'bogus' || outcome.rcode === Rcode.SERVFAIL) {
+      cache.restore(before);
+      return 'failed';
+    }
+    return 'refreshed';
+  };
+
   const resolve: Resolve = async (query) => {
     const q = query.question;
     if (closed) return failure(Rcode.SERVFAIL, EdeCode.NOT_READY, 'resolver is shutting down');
@@ -170,7 +206,13 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     // RD=0: answer from cache only; a miss is REFUSED + EDE 20 (as Unbound does), never an empty NOERROR.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
     if (res.rcode === Rcode.SERVFAIL) failures.remember(q, res.reasons);
-    return toOutcome(res, query);
+    const outcome = await toOutcome(res, query);
+    // Served from cache in the entry's last tenth: refresh it behind the answer. RD=0 is a cache
+    // look-up that must not cause upstream traffic; a bogus answer is not a popular one to keep.
+    if (options.prefetch && query.rd && outcome.security !== 'bogus' && resolutionDue(res, cache)) {
+      prefetches.start(questionKey(q), () => refresh(q, res));
+    }
+    return outcome;
   };
 
   return {
@@ -179,6 +221,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     cache,
     failures,
     options,
+    prefetchIdle: () => prefetches.idle(),
     close() {
       closed = true;
       inFlight.clear();

@@ -122,8 +122,12 @@ export class Iterator {
 
   // ---- the CNAME/DNAME chain and the cache --------------------------------------------------
 
-  /** Resolves a question to its final answer; `cacheOnly` never sends a query (RD=0). */
-  async resolveName(question: Question, ctx: QueryContext, cacheOnly: boolean): Promise<Resolution> {
+  /**
+   * Resolves a question to its final answer; `cacheOnly` never sends a query (RD=0). `refresh`
+   * (a prefetch) asks anew for every name of the chain instead of reading its answer from cache;
+   * the delegations on the way still come from cache, as for any query.
+   */
+  async resolveName(question: Question, ctx: QueryContext, cacheOnly: boolean, refresh = false): Promise<Resolution> {
     const limits = this.#d.options.limits;
     const answer: RRset[] = [];
     const steps: AnswerStep[] = [];
@@ -144,7 +148,7 @@ export class Iterator {
       let shape: AnswerShape;
       let zone: Name;
       let server: ServerAddress | undefined;
-      const cached = this.#fromCache(q);
+      const cached = refresh ? undefined : this.#fromCache(q);
       if (cached !== undefined) {
         ({ shape, zone } = cached);
       } else if (cacheOnly) {

@@ -66,6 +66,11 @@ export interface ResolverOptions {
   readonly stubZones: readonly ZoneServers[];
   readonly cache: CacheOptions;
   readonly limits: Limits;
+  /**
+   * Refresh a cached answer in the background when a client is served it in the last tenth of its
+   * TTL (Unbound's `prefetch`, default off there too): popular names then never expire.
+   */
+  readonly prefetch: boolean;
 }
 
 /** What callers pass: any subset, sections merged key by key with the defaults. */
@@ -105,5 +110,6 @@ export function resolveOptions(input: ResolverOptionsInput): ResolverOptions {
     stubZones: input.stubZones ?? [],
     cache: { ...DEFAULT_CACHE, ...input.cache },
     limits: { ...DEFAULT_LIMITS, ...input.limits },
+    prefetch: input.prefetch ?? false,
   };
 }

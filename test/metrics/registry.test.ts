@@ -47,9 +47,13 @@ test('resolver, validator and policy counters; policy zones outside config becom
   assert.equal(sample(t, 'anchord_validation_total', { result: 'bogus' }), 0);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'tcp' }), 0);
   assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nodata' }), 0);
+  assert.equal(sample(t, 'anchord_prefetch_total', { result: 'failed' }), 0);
 
   m.countValidation('secure');
   m.countAggressiveNsec('nxdomain');
+  m.countPrefetch('refreshed');
+  m.countPrefetch('refreshed');
+  m.countPrefetch('skipped');
   m.countValidation('bogus');
   m.countValidation('bogus');
   m.countSentinel('is_ta', 'answered');
@@ -82,6 +86,9 @@ test('resolver, validator and policy counters; policy zones outside config becom
   assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nxdomain' }), 1);
   assert.equal(sample(t, 'anchord_aggressive_nsec_total', { result: 'nodata' }), 0);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'udp' }), 2);
+  assert.equal(sample(t, 'anchord_prefetch_total', { result: 'refreshed' }), 2);
+  assert.equal(sample(t, 'anchord_prefetch_total', { result: 'skipped' }), 1);
+  assert.equal(sample(t, 'anchord_prefetch_total', { result: 'failed' }), 0);
   assert.equal(sample(t, 'anchord_upstream_queries_total', { transport: 'tcp' }), 1);
   assert.equal(sample(t, 'anchord_upstream_timeouts_total'), 1);
   assert.equal(sample(t, 'anchord_upstream_tcp_fallbacks_total'), 1);
@@ -132,7 +139,7 @@ test('every metric name follows the naming rules', async () => {
     names.map((x) => x.name).sort(),
     [
       'anchord_aggressive_nsec_total', 'anchord_cache_bytes', 'anchord_cache_entries', 'anchord_cache_hits_total', 'anchord_cache_misses_total',
-      'anchord_ede_sent_total', 'anchord_policy_hits_total', 'anchord_queries_total', 'anchord_resolutions_in_flight',
+      'anchord_ede_sent_total', 'anchord_policy_hits_total', 'anchord_prefetch_total', 'anchord_queries_total', 'anchord_resolutions_in_flight',
       'anchord_response_duration_seconds', 'anchord_responses_total', 'anchord_sentinel_total',
       'anchord_tcp_connections_open', 'anchord_upstream_queries_total', 'anchord_upstream_rtt_seconds',
       'anchord_upstream_tcp_fallbacks_total', 'anchord_upstream_timeouts_total', 'anchord_validation_total',

@@ -142,6 +142,7 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
       stubZones: hints !== undefined ? c.config.stubZones.filter((z) => z !== rootStub) : c.config.stubZones,
       forwardZones: c.config.forwardZones,
       qnameMinimisation: c.config.qnameMinimisation,
+      prefetch: c.config.prefetch,
       trustAnchors: c.config.trustAnchors,
       insecureDomains: c.config.insecureDomains,
       cache: cacheOptions(scenario),

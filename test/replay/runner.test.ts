@@ -214,3 +214,79 @@ test('client queries advertise 1232 octets as testpkts does: a larger UDP reply 
   const check = `STEP 4 CHECK_ANSWER\nENTRY_BEGIN\nMATCH all\nREPLY QR TC RD RA DO NOERROR\nSECTION QUESTION\nbig. IN A\nENTRY_END\n`;
   assert.deepEqual(await runScenario(scenario(query + reply + check), forwardingFactory([]), { parseRr: parseRrText }), { status: 'pass' });
 });
+
+/** A scenario whose server changes its answer at step 40; the client's later answers come from a cache refreshed in the background. */
+const BACKGROUND_RPL = `server:
+	minimal-responses: yes
+stub-zone:
+	name: "."
+	stub-addr: 193.0.14.129
+CONFIG_END
+SCENARIO_BEGIN background traffic
+RANGE_BEGIN 0 30
+	ADDRESS 193.0.14.129
+ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id
+REPLY QR AA NOERROR
+SECTION QUESTION
+www.example.com. IN A
+SECTION ANSWER
+www.example.com. 300 IN A 10.0.0.1
+ENTRY_END
+RANGE_END
+RANGE_BEGIN 40 100
+	ADDRESS 193.0.14.129
+ENTRY_BEGIN
+MATCH opcode qtype qname
+ADJUST copy_id
+REPLY QR AA NOERROR
+SECTION QUESTION
+www.example.com. IN A
+SECTION ANSWER
+www.example.com. 300 IN A 10.0.0.2
+ENTRY_END
+RANGE_END
+${[1, 40, 60].map((n, i) => `STEP ${n} QUERY
+ENTRY_BEGIN
+REPLY RD
+SECTION QUESTION
+www.example.com. IN A
+ENTRY_END
+STEP ${n + 1} CHECK_ANSWER
+ENTRY_BEGIN
+MATCH all
+REPLY QR RD RA NOERROR
+SECTION QUESTION
+www.example.com. IN A
+SECTION ANSWER
+www.example.com. 300 IN A 10.0.0.${i === 2 ? 2 : 1}
+ENTRY_END
+${n === 40 ? 'STEP 50 TRAFFIC\n' : ''}`).join('')}SCENARIO_END
+`;
+
+test('background upstream queries (a prefetch) are answered by the ranges of the moment they wait in', async () => {
+  const parsed = parseRpl(BACKGROUND_RPL, 'background.rpl');
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+  // Answers from its cache at once once it has something, refreshing it behind the answer.
+  const factory: ResolverFactory = (scenario, env) => {
+    const c = scenarioResolverConfig(scenario, parseRrText);
+    if (!c.ok) return { ok: false, reason: c.reason };
+    const root = c.config.stubZones[0].addresses[0];
+    let cached: Outcome | undefined;
+    const fetch = async (q: Parameters<Resolve>[0]): Promise<Outcome> => {
+      const r = await env.transport.query(root, q.question, { rd: false, cd: false, dnssecOk: false, tcp: false, timeoutMs: 1000 });
+      assert.ok(r.ok);
+      cached = { rcode: r.message.rcode, answer: groupRRsets(r.message.answer), authority: [], additional: [], security: 'insecure', reasons: [] };
+      return cached;
+    };
+    const resolve: Resolve = async (q) => {
+      if (cached === undefined) return fetch(q);
+      const answer = cached;
+      void fetch(q);
+      return answer;
+    };
+    return { ok: true, resolve };
+  };
+  assert.deepEqual(await runScenario(parsed.scenario, factory, { parseRr: parseRrText }), { status: 'pass' });
+});

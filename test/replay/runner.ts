@@ -4,7 +4,9 @@
 // entry's MATCH keys (./compare.ts); TIME_PASSES advances the injected clock. Upstream queries wait
 // in ReplayTransport until the scenario answers them: from its ranges at the current step (the
 // moment after the QUERY, as in testbound), from a REPLY step, or with a TIMEOUT step; a
-// CHECK_OUT_QUERY step checks that the resolver sent the query it names.
+// CHECK_OUT_QUERY step checks that the resolver sent the query it names. Queries the resolver sends
+// on its own after answering (a prefetch) wait the same way and are answered by the ranges of the
+// moment they wait in; TRAFFIC only moves on, as testbound's does.
 import { createFrontend, type Frontend } from '../../src/server/frontend.ts';
 import { Rcode, RRType } from '../../src/wire/constants.ts';
 import type { Reason } from '../../src/wire/ede.ts';

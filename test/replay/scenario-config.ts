@@ -1,5 +1,5 @@
 // The parts of a scenario's Unbound config that map onto anchord resolver options: stub and forward
-// zones, trust anchors, negative trust anchors (domain-insecure) and QNAME minimisation.
+// zones, trust anchors, negative trust anchors (domain-insecure), QNAME minimisation and prefetch.
 import { Name } from '../../src/wire/name.ts';
 import type { RR } from '../../src/wire/types.ts';
 import type { RrTextParser } from './packet.ts';
@@ -26,6 +26,8 @@ export interface ScenarioResolverConfig {
   readonly insecureDomains: readonly Name[];
   /** `ede: yes`: Unbound attaches EDE only then; informational, our frontend always may. */
   readonly ede: boolean;
+  /** `prefetch: yes` (Unbound's default is no). */
+  readonly prefetch: boolean;
 }
 
 export type ScenarioConfigResult = { ok: true; config: ScenarioResolverConfig } | { ok: false; reason: string };
@@ -84,6 +86,7 @@ export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser
       trustAnchors,
       insecureDomains,
       ede: yes(serverOption(scenario.config, 'ede'), false),
+      prefetch: yes(serverOption(scenario.config, 'prefetch'), false),
     },
   };
 }

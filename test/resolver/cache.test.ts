@@ -71,3 +71,43 @@ test('memory is bounded by bytes', () => {
   assert.ok(c.size < 100 && c.size > 0);
   assert.ok(c.has(Name.of('h99.lab'), RRType.A, 1), 'the most recent entry survives');
 });
+
+test('lifetime: time left and the life given at store, shortened by a validator cap', () => {
+  const clock = new TestClock();
+  const c = new RRsetCache(DEFAULT_CACHE, clock);
+  c.putRRset(aSet('x.lab', 300, 1), lab, Trust.AUTH_ANSWER);
+  clock.advance(100);
+  assert.deepEqual(c.lifetime(Name.of('x.lab'), RRType.A, 1), { remainingMs: 200_000, lifetimeMs: 300_000 });
+  c.setSecurity(Name.of('x.lab'), RRType.A, 1, 'secure', undefined, 50);
+  assert.deepEqual(c.lifetime(Name.of('x.lab'), RRType.A, 1), { remainingMs: 50_000, lifetimeMs: 150_000 });
+  assert.equal(c.lifetime(Name.of('y.lab'), RRType.A, 1), undefined);
+});
+
+test('denialLifetime finds an NXDOMAIN stored at an ancestor (RFC 8020)', () => {
+  const clock = new TestClock();
+  const c = new RRsetCache(DEFAULT_CACHE, clock);
+  c.putNegative('nxdomain', Name.of('gone.lab'), RRType.A, 1, [], lab, Trust.AUTH_AUTHORITY, 100);
+  clock.advance(10);
+  assert.deepEqual(c.denialLifetime(Name.of('a.b.gone.lab'), RRType.AAAA, 1), { remainingMs: 90_000, lifetimeMs: 100_000 });
+  assert.equal(c.denialLifetime(Name.of('there.lab'), RRType.A, 1), undefined);
+});
+
+test('restore puts back what a snapshot saved, with its own clock and verdict', () => {
+  const clock = new TestClock();
+  const c = new RRsetCache(DEFAULT_CACHE, clock);
+  c.putRRset(aSet('x.lab', 300, 1), lab, Trust.AUTH_ANSWER);
+  c.setSecurity(Name.of('x.lab'), RRType.A, 1, 'secure');
+  const saved = c.snapshot([{ name: Name.of('x.lab'), type: RRType.A, cls: 1 }, { name: Name.of('none.lab'), type: undefined, cls: 1 }]);
+  clock.advance(100);
+  c.putRRset(aSet('x.lab', 3600, 66), lab, Trust.AUTH_ANSWER);
+  c.setSecurity(Name.of('x.lab'), RRType.A, 1, 'bogus');
+  assert.equal(c.restore(saved), 1);
+  const back = c.getRRset(Name.of('x.lab'), RRType.A, 1);
+  assert.equal(back?.rrset.rdata[0][3], 1);
+  assert.equal(back?.rrset.ttl, 200);
+  assert.equal(back?.security, 'secure');
+  clock.advance(200);
+  c.putRRset(aSet('x.lab', 3600, 66), lab, Trust.AUTH_ANSWER);
+  assert.equal(c.restore(saved), 0, 'an entry whose time is up stays gone');
+  assert.equal(c.getRRset(Name.of('x.lab'), RRType.A, 1)?.rrset.rdata[0][3], 66);
+});
