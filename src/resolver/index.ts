@@ -9,6 +9,7 @@ import { RRsetCache } from './cache.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
+import { verdictsKnown } from './norec.ts';
 import { cachedReferral } from './referral.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
@@ -176,9 +177,13 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     // at all, REFUSED + EDE 20. Never an empty NOERROR, never an upstream query.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
     if (!query.rd && res.rcode === Rcode.REFUSED) return cachedReferral(cache, q, query.cd) ?? failure(res.rcode, EdeCode.NOT_AUTHORITATIVE, `${q.name.toString()} is not in the cache, nor any delegation above it, and recursion was not desired`);
+    if (!query.rd && deps.validator !== undefined && res.rcode !== Rcode.SERVFAIL && !verdictsKnown(cache, res)) {
+      return failure(Rcode.REFUSED, EdeCode.NOT_AUTHORITATIVE, `the cached answer for ${q.name.toString()} has not been validated, and recursion was not desired`);
+    }
     if (res.rcode === Rcode.SERVFAIL) failures.remember(q, res.reasons);
     const outcome = await toOutcome(res, query);
-    if (outcome.security === 'bogus' && outcome.rcode === Rcode.SERVFAIL) failures.rememberBogus(q, outcome.reasons);
+    // Only resolutions are remembered: an RD=0 look into the cache never prolongs a failure.
+    if (query.rd && outcome.security === 'bogus' && outcome.rcode === Rcode.SERVFAIL) failures.rememberBogus(q, outcome.reasons);
     return outcome;
   };
 

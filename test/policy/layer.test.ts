@@ -325,3 +325,15 @@ test('a bad allowSnoop prefix rejects the config, naming the key', async () => {
     assert.match(r.error.message, /^allowSnoop: /);
   }
 });
+
+test('reload switches allowSnoop with the rest of the policy', async () => {
+  const { layer, next } = await setup();
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.REFUSED);
+  const r = await layer.reload({ ...CONFIG, allowSnoop: ['127.0.0.1/32'] });
+  assert.ok(r.ok);
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.NOERROR);
+  assert.equal(next.calls.length, 1);
+  const bad = await layer.reload({ ...CONFIG, allowSnoop: ['not-an-address'] });
+  assert.equal(bad.ok, false);
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.NOERROR, 'a bad list keeps the running one');
+});

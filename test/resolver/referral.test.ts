@@ -7,8 +7,10 @@ import { EdeCode, reason } from '../../src/wire/ede.ts';
 import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
 import { Name } from '../../src/wire/name.ts';
 import type { Question, RRset } from '../../src/wire/types.ts';
+import { createResolver } from '../../src/resolver/index.ts';
+import type { Validator } from '../../src/resolver/resolution.ts';
 import { TestClock } from './fake-hierarchy.ts';
-import { query, setup } from './hierarchy.ts';
+import { HINTS, hierarchy, NO_EXPLORATION, query, setup } from './hierarchy.ts';
 
 const TTL = 3600;
 
@@ -129,4 +131,36 @@ test('resolver, RD=0 with nothing cached: REFUSED + EDE 20 and no upstream query
   assert.equal(o.rcode, Rcode.REFUSED);
   assert.deepEqual(o.reasons.map((x) => x.ede), [EdeCode.NOT_AUTHORITATIVE]);
   assert.equal(net.log.length, 0);
+});
+
+test('resolver, RD=0 with validation: cached data the validator has not judged is REFUSED + EDE 20, never judged with missing keys', async () => {
+  let cache: RRsetCache | undefined;
+  let judgements = 0;
+  let setVerdict = false;
+  const validator: Validator = {
+    async validateResolution(res) {
+      judgements++;
+      // Stands in for the real validator's bookkeeping: it records its verdict in the cache.
+      if (setVerdict) for (const s of res.answer) cache?.setSecurity(s.name, s.type, s.class, 'secure');
+      return { security: 'secure', reasons: [] };
+    },
+  };
+  const net = hierarchy();
+  const resolver = createResolver({ rootHints: HINTS, doIp6: false }, { transport: net, clock: new TestClock(), random: NO_EXPLORATION, validator });
+  cache = resolver.cache;
+  await resolver.resolve(query('www.lab', RRType.A));
+  const judged = judgements;
+  const unjudged = await resolver.resolve(query('www.lab', RRType.A, { rd: false }));
+  assert.equal(unjudged.rcode, Rcode.REFUSED);
+  assert.deepEqual(unjudged.reasons.map((x) => x.ede), [EdeCode.NOT_AUTHORITATIVE]);
+  assert.deepEqual(unjudged.answer, []);
+  assert.equal(judgements, judged, 'RD=0 ran no validation');
+  setVerdict = true;
+  await resolver.resolve(query('www.other', RRType.A));
+  const sent = net.log.length;
+  const hit = await resolver.resolve(query('www.other', RRType.A, { rd: false }));
+  assert.equal(hit.rcode, Rcode.NOERROR);
+  assert.equal(hit.security, 'secure');
+  assert.deepEqual(names(hit.answer), ['www.other. 1']);
+  assert.equal(net.log.length, sent);
 });
