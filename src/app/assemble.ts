@@ -103,7 +103,7 @@ export async function assembleDaemon(input: Config, o: AssembleOptions): Promise
     if (resolver === undefined) throw new Error('resolver used before assembly finished'); // a bug in this file
     return resolver.resolve(q);
   };
-  const made = await createPolicyLayer({ sentinel: config.sentinel, policy: config.policy, allow: config.allow }, downstream, {
+  const made = await createPolicyLayer({ sentinel: config.sentinel, policy: config.policy, allow: config.allow, allowSnoop: config.allowSnoop }, downstream, {
     trustAnchorKeyTags: () => slot.rootKeyTags(),
     onSentinel: (hit) => counting && metrics?.countSentinel(hit.kind, hit.result === 'answer' ? 'answered' : 'servfail'),
     onPolicyHit: (hit) => counting && metrics?.countPolicyHit(hit.zone, policyActionLabel(hit.action)),

@@ -16,7 +16,7 @@ import { withDataFiles } from './data-files.ts';
 import type { TrustAnchorSlot } from './trust-anchors.ts';
 
 /** Top-level keys a reload applies; every other key needs a restart. */
-const RELOADABLE_KEYS: ReadonlySet<string> = new Set(['trustAnchors', 'insecureDomains', 'policy', 'allow', 'sentinel']);
+const RELOADABLE_KEYS: ReadonlySet<string> = new Set(['trustAnchors', 'insecureDomains', 'policy', 'allow', 'allowSnoop', 'sentinel']);
 
 export interface ConfigHolder {
   current: Config;
@@ -78,7 +78,7 @@ export function policyPart(holder: ConfigHolder, policy: PolicyLayer): Reloadabl
     name: 'policy',
     async reload() {
       const c = holder.current;
-      const r = await policy.reload({ sentinel: c.sentinel, policy: c.policy, allow: c.allow });
+      const r = await policy.reload({ sentinel: c.sentinel, policy: c.policy, allow: c.allow, allowSnoop: c.allowSnoop });
       return r.ok ? { ok: true } : { ok: false, error: r.error.message };
     },
   };

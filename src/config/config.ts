@@ -142,6 +142,10 @@ export const configSchema = object(
       doc: 'Client prefixes allowed to query; others get REFUSED with EDE 18 (Prohibited).',
       default: ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', 'fe80::/10'],
     }),
+    allowSnoop: array(cidr, {
+      doc: 'Client prefixes that may also ask non-recursive (RD=0) questions, answered from the cache alone: the cached answer, else a referral to the closest cached delegation (Unbound\'s allow_snoop). They may query even when `allow` leaves them out. Other clients get REFUSED with EDE 20 (Not Authoritative) for every RD=0 query: answering them would let anyone see what the cache holds.',
+      default: [],
+    }),
     metrics: object(
       {
         listen: hostPort('Address of the Prometheus /metrics HTTP endpoint.', '127.0.0.1:9153'),

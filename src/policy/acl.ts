@@ -45,24 +45,25 @@ function normalize(address: string): { address: string; family: 'ipv4' | 'ipv6' 
 /**
  * Builds the allow list from CIDR strings ("10.0.0.0/8", "::1/128", or a bare address for one host).
  * A malformed entry rejects the whole list: silently dropping it would refuse or admit the wrong clients.
+ * `key` names the config key in errors.
  */
-export function createAcl(prefixes: readonly string[]): AclResult {
+export function createAcl(prefixes: readonly string[], key = 'allow'): AclResult {
   const list = new BlockList();
   for (const text of prefixes) {
     const slash = text.indexOf('/');
     const written = slash < 0 ? text : text.slice(0, slash);
     const net = normalize(written);
-    if (net === undefined) return { ok: false, error: `allow: "${text}" is not an IP prefix` };
+    if (net === undefined) return { ok: false, error: `${key}: "${text}" is not an IP prefix` };
     const mappedV4 = net.family === 'ipv4' && isIP(written) === 6;
     const max = net.family === 'ipv4' ? V4_BITS : V6_BITS;
     let prefix = max;
     if (slash >= 0) {
       const lenText = text.slice(slash + 1);
-      if (!/^[0-9]{1,3}$/.test(lenText)) return { ok: false, error: `allow: "${text}" has an invalid prefix length` };
+      if (!/^[0-9]{1,3}$/.test(lenText)) return { ok: false, error: `${key}: "${text}" has an invalid prefix length` };
       prefix = Number(lenText);
       // A mapped prefix (::ffff:10.0.0.0/104) counts its length over 128 bits; rebase it onto IPv4.
       if (mappedV4) prefix -= V6_BITS - V4_BITS;
-      if (prefix < 0 || prefix > max) return { ok: false, error: `allow: "${text}" has an invalid prefix length` };
+      if (prefix < 0 || prefix > max) return { ok: false, error: `${key}: "${text}" has an invalid prefix length` };
     }
     list.addSubnet(net.address, prefix, net.family);
   }
@@ -91,6 +92,22 @@ export function refusedOutcome(address: string): Outcome {
     answer: [], authority: [], additional: [],
     security: 'indeterminate',
     reasons: [reason(EdeCode.PROHIBITED, `queries from ${address} are not allowed by this resolver`)],
+    synthesized: true,
+  };
+}
+
+/**
+ * The answer to a non-recursive (RD=0) query from a client that may query but not look into the
+ * cache: REFUSED with EDE 20. Answering such queries from cache would let anyone allowed to query
+ * learn which names other clients resolved, and when (cache snooping); Unbound's plain `allow`,
+ * Knot Resolver's refuse_nord and PowerDNS's allow-no-rd=no refuse them the same way.
+ */
+export function nonRecursiveRefusedOutcome(address: string): Outcome {
+  return {
+    rcode: Rcode.REFUSED,
+    answer: [], authority: [], additional: [],
+    security: 'indeterminate',
+    reasons: [reason(EdeCode.NOT_AUTHORITATIVE, `recursion not desired (RD=0), and ${address} may not query the cache without recursion (not in allowSnoop)`)],
     synthesized: true,
   };
 }

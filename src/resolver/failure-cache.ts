@@ -7,9 +7,14 @@
 // (FAILURE_TTL_SECONDS) so an authority that comes back is asked again soon, and the entry count is
 // bounded (MAX_FAILURE_ENTRIES, least recently used forgotten first).
 //
-// Only unreachable-authority failures (EDE 22 No Reachable Authority / 23 Network Error) are kept:
-// a work-limit failure says more about this query's budget than about the name, and bogus verdicts
-// have their own, longer-lived cache in the validator (cache.bogusTtl).
+// Kept: unreachable-authority failures (EDE 22 No Reachable Authority / 23 Network Error) and
+// validation failures (RFC 9520 §3 counts both as resolution failures a resolver must remember).
+// A work-limit failure is not kept: it says more about this query's budget than about the name.
+// Bogus verdicts on cacheable data also live longer in the RRset cache (cache.bogusTtl); this
+// memory also covers the bogus answers that cache cannot hold (a NODATA without an SOA, RFC 2308
+// §5), so a repeat, or an RD=0 look into the cache, meets the failure instead of a blank. A
+// remembered validation failure is never served to a CD=1 query: that client asked for the data
+// unchecked, and gets it.
 import { LRUCache } from 'lru-cache';
 import { EdeCode, reason, type Reason } from '../wire/ede.ts';
 import { rrTypeToString } from '../wire/constants.ts';
@@ -24,13 +29,18 @@ const MS_PER_SECOND = 1000;
 /** The info-codes that make a SERVFAIL worth remembering: the authorities did not answer. */
 const UNREACHABLE: ReadonlySet<number> = new Set([EdeCode.NO_REACHABLE_AUTHORITY, EdeCode.NETWORK_ERROR]);
 
+/** Why a remembered SERVFAIL failed: the authorities were unreachable, or the answer was bogus. */
+export type FailureKind = 'unreachable' | 'bogus';
+
 interface FailureEntry {
+  readonly kind: FailureKind;
   readonly reasons: readonly Reason[];
   readonly storedAt: number;
   readonly expiresAt: number;
 }
 
 export interface CachedFailure {
+  readonly kind: FailureKind;
   /** The original reasons, then EDE 13. */
   readonly reasons: readonly Reason[];
 }
@@ -79,18 +89,31 @@ export class FailureCache {
 
   /** Remembers an unreachable-authority SERVFAIL; any other failure is ignored. */
   remember(q: Question, reasons: readonly Reason[]): void {
-    if (this.#ttlMs <= 0 || !isUnreachableFailure(reasons)) return;
+    if (!isUnreachableFailure(reasons)) return;
+    this.#store(q, 'unreachable', reasons);
+  }
+
+  /** Remembers a SERVFAIL for an answer that failed validation (bogus), with the validator's reasons. */
+  rememberBogus(q: Question, reasons: readonly Reason[]): void {
+    this.#store(q, 'bogus', reasons);
+  }
+
+  #store(q: Question, kind: FailureKind, reasons: readonly Reason[]): void {
+    if (this.#ttlMs <= 0) return;
     const now = this.#clock.now();
     // Never store an EDE 13 as an original reason: a re-stored entry would say "cached" twice.
     const original = reasons.filter((r) => r.ede !== EdeCode.CACHED_ERROR);
-    this.#lru.set(keyOf(q), { reasons: original, storedAt: now, expiresAt: now + this.#ttlMs });
+    this.#lru.set(keyOf(q), { kind, reasons: original, storedAt: now, expiresAt: now + this.#ttlMs });
   }
 
-  /** The remembered failure for `q` with EDE 13 appended, or undefined (none, or expired). */
-  lookup(q: Question): CachedFailure | undefined {
+  /**
+   * The remembered failure for `q` with EDE 13 appended, or undefined (none, or expired). `cd`:
+   * the query disabled checking, so a remembered validation failure does not apply to it.
+   */
+  lookup(q: Question, cd = false): CachedFailure | undefined {
     const k = keyOf(q);
     const e = this.#lru.get(k);
-    if (e === undefined) return undefined;
+    if (e === undefined || (cd && e.kind === 'bogus')) return undefined;
     const now = this.#clock.now();
     if (now >= e.expiresAt) {
       this.#lru.delete(k);
@@ -98,7 +121,11 @@ export class FailureCache {
     }
     const ago = Math.max(0, Math.floor((now - e.storedAt) / MS_PER_SECOND));
     const left = Math.max(1, Math.ceil((e.expiresAt - now) / MS_PER_SECOND));
-    return { reasons: withCachedError(e.reasons, `SERVFAIL for ${describe(q)} remembered from ${ago} s ago; authorities asked again in ${left} s`) };
+    // A remembered bogus answer reads as any other cached validation failure (index.ts).
+    const text = e.kind === 'bogus'
+      ? cachedBogusText(q)
+      : `SERVFAIL for ${describe(q)} remembered from ${ago} s ago; authorities asked again in ${left} s`;
+    return { kind: e.kind, reasons: withCachedError(e.reasons, text) };
   }
 
   clear(): void {

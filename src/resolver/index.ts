@@ -9,6 +9,8 @@ import { RRsetCache } from './cache.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { cachedBogusText, FailureCache, withCachedError } from './failure-cache.ts';
 import { InfraCache } from './infra.ts';
+import { verdictsKnown } from './norec.ts';
+import { cachedReferral } from './referral.ts';
 import { Iterator, type ResolverLogger } from './iterator.ts';
 import { keysUsed, MAX_CONCURRENT_PREFETCHES, PrefetchScheduler, resolutionDue, type PrefetchResult } from './prefetch.ts';
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
@@ -116,7 +118,8 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
   const judge = async (validator: Validator, res: Resolution, query: ClientQuery): Promise<Judged> => {
     const fetched: Resolution[] = [];
     const fetch = async (q: Question): Promise<Resolution> => {
-      const r = await resolveQuestion(q);
+      // RD=0 never causes an upstream query, not even for the keys that judge a cached answer.
+      const r = await resolveQuestion(q, { cacheOnly: !query.rd });
       fetched.push(r);
       return r;
     };
@@ -153,7 +156,8 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     if (validator === undefined || res.rcode === Rcode.SERVFAIL || res.rcode === Rcode.REFUSED) return base;
     const first = await judge(validator, res, query);
     // CD=1 gets the bogus data as it is: no other server's answer is needed for that.
-    const final = first.verdict.security === 'bogus' && !query.cd ? await restartBogus(validator, first, query) : first;
+    // RD=0 never asks other servers either: it is answered from what the cache holds.
+    const final = first.verdict.security === 'bogus' && !query.cd && query.rd ? await restartBogus(validator, first, query) : first;
     if (final.verdict.security === 'bogus' && !query.cd) {
       // Still bogus after the restarts: the first failure is the one reported (the later ones may
       // only say the broken servers were held back).
@@ -201,10 +205,20 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     if (closed) return failure(Rcode.SERVFAIL, EdeCode.NOT_READY, 'resolver is shutting down');
     if (q.class !== RRClass.IN) return failure(Rcode.REFUSED, EdeCode.NOT_SUPPORTED, 'only class IN is resolved');
     if (isMetaType(q.type) && q.type !== RRType.ANY) return failure(Rcode.NOTIMP, EdeCode.NOT_SUPPORTED, `query type ${q.type} is not resolved`);
-    const remembered = failures.lookup(q);
-    if (remembered !== undefined) return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: 'insecure', reasons: remembered.reasons };
-    // RD=0: answer from cache only; a miss is REFUSED + EDE 20 (as Unbound does), never an empty NOERROR.
+    // A remembered failure is cached data like any other: RD=0 queries get it too (Unbound serves
+    // its cached SERVFAIL, EDE included, to allow_snoop clients the same way).
+    const remembered = failures.lookup(q, query.cd);
+    if (remembered !== undefined) {
+      return { rcode: Rcode.SERVFAIL, answer: [], authority: [], additional: [], security: remembered.kind === 'bogus' ? 'bogus' : 'insecure', reasons: remembered.reasons };
+    }
+    // RD=0 (the policy layer lets it through only for allowSnoop clients): from cache only. A miss
+    // is a referral to the closest cached delegation (RFC 1034 §4.3.2); with no delegation cached
+    // at all, REFUSED + EDE 20. Never an empty NOERROR, never an upstream query.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
+    if (!query.rd && res.rcode === Rcode.REFUSED) return cachedReferral(cache, q, query.cd) ?? failure(res.rcode, EdeCode.NOT_AUTHORITATIVE, `${q.name.toString()} is not in the cache, nor any delegation above it, and recursion was not desired`);
+    if (!query.rd && deps.validator !== undefined && res.rcode !== Rcode.SERVFAIL && !verdictsKnown(cache, res, synthesiseDenial === undefined ? undefined : (sq) => synthesiseDenial(sq) !== undefined)) {
+      return failure(Rcode.REFUSED, EdeCode.NOT_AUTHORITATIVE, `the cached answer for ${q.name.toString()} has not been validated, and recursion was not desired`);
+    }
     if (res.rcode === Rcode.SERVFAIL) failures.remember(q, res.reasons);
     const outcome = await toOutcome(res, query);
     // Served from cache in the entry's last tenth: refresh it behind the answer. RD=0 is a cache
@@ -212,6 +226,8 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     if (options.prefetch && query.rd && outcome.security !== 'bogus' && resolutionDue(res, cache)) {
       prefetches.start(questionKey(q), () => refresh(q, res));
     }
+    // Only resolutions are remembered: an RD=0 look into the cache never prolongs a failure.
+    if (query.rd && outcome.security === 'bogus' && outcome.rcode === Rcode.SERVFAIL) failures.rememberBogus(q, outcome.reasons);
     return outcome;
   };
 

@@ -617,7 +617,12 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       keyCache.forgetBogus(zone);
     },
     synthesiseDenial(question: Question, nowMs: number): SynthesisedDenial | undefined {
-      return aggressive?.lookup(question, nowMs);
+      const synth = aggressive?.lookup(question, nowMs);
+      // Only while the keys that proved those NSECs are still held as secure: the denial then
+      // validates without any fetch (an RD=0 snoop answer relies on that), and a zone whose keys
+      // have expired is asked again rather than answered from proofs older than its keys.
+      if (synth === undefined || keyCache.get(synth.zone, nowMs)?.security !== 'secure') return undefined;
+      return synth;
     },
     get aggressiveNsecStats(): Readonly<AggressiveNsecStats> {
       return aggressive?.stats ?? noStats;

@@ -10,7 +10,7 @@ import { EdeCode } from '../../src/wire/ede.ts';
 import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
 import { Name } from '../../src/wire/name.ts';
 import type { Outcome } from '../../src/wire/outcome.ts';
-import type { Question, RR } from '../../src/wire/types.ts';
+import type { Question, RR, RRset } from '../../src/wire/types.ts';
 import { DEFAULT_LIMITS } from '../../src/resolver/options.ts';
 import { rdataName } from '../../src/resolver/rdata-views.ts';
 import { authoritativeAnswer, reply, zone, type FakeNet } from '../resolver/fake-hierarchy.ts';
@@ -36,15 +36,21 @@ function firstReason(o: Outcome): { ede: number; text: string } {
 }
 
 /**
- * RD=0 asks the cache only: REFUSED + EDE 20 means the name is not there; SERVFAIL + EDE 13 is a
- * remembered failure (src/resolver/failure-cache.ts). Either way no data came from the cache.
+ * RD=0 asks the cache only: a referral (NOERROR, only an ancestor's NS/DS sets) or REFUSED + EDE 20
+ * means the name is not there; SERVFAIL + EDE 13 is a remembered failure
+ * (src/resolver/failure-cache.ts). Either way no data for the name came from the cache.
  */
 async function notCached(r: ReturnType<typeof setup>['resolver'], name: string, type = RRType.A): Promise<void> {
   const o = await r.resolve(query(name, type, { rd: false }));
   const what = `${name} from the cache: rcode ${o.rcode} ${JSON.stringify(o.answer.map((s) => s.name.toString()))} ${JSON.stringify(o.reasons)}`;
   assert.equal(o.answer.length, 0, what);
+  const asked = Name.of(name);
   if (o.rcode === Rcode.REFUSED) assert.equal(o.reasons[0]?.ede, EdeCode.NOT_AUTHORITATIVE, what);
-  else {
+  else if (o.rcode === Rcode.NOERROR) {
+    const ancestorDelegation = (s: RRset): boolean => (s.type === RRType.NS || s.type === RRType.DS) && asked.isSubdomainOf(s.name);
+    assert.ok(o.authority.length > 0 && o.authority.every(ancestorDelegation), `${what}: not a referral`);
+    assert.ok(o.additional.every((s) => !s.name.equals(asked)), `${what}: the name's own data in additional`);
+  } else {
     assert.equal(o.rcode, Rcode.SERVFAIL, what);
     assert.ok(o.reasons.some((x) => x.ede === EdeCode.CACHED_ERROR), what);
   }

@@ -37,6 +37,8 @@ import { CLIENT, labJson, pinnedClock, sendRaw, testLabConfig } from './ede-supp
 const ANSWER_WAIT_MS = 12_000;
 const DROP_WAIT_MS = 1500;
 const REFUSED_CLIENT = '127.0.0.1';
+/** In the main daemon's allowSnoop: its RD=0 queries are answered from cache. */
+const SNOOP_CLIENT = '127.0.0.4';
 const LAB_ROOT_SERVERS = ['127.53.0.1', '127.53.0.2'];
 
 interface Seen {
@@ -133,7 +135,7 @@ let main: { app: App; port: number };
 
 before(async () => {
   lab = await startLab({ port: 0 });
-  main = await app({ policy: [{ file: rpzFile, ede: 'blocked', text: 'blocked by the EDE invariant test' }] });
+  main = await app({ policy: [{ file: rpzFile, ede: 'blocked', text: 'blocked by the EDE invariant test' }], allowSnoop: [`${SNOOP_CLIENT}/32`] });
 });
 
 after(async () => {
@@ -256,7 +258,8 @@ test('frontend refusals: NOTIMP/REFUSED carry EDE 21/30/18/20; FORMERR and BADVE
 test('RD=0 for a question whose bogus verdict is cached: SERVFAIL with the original EDE and 13', async () => {
   const name = 'www.notyet.test.';
   await askSpec('rd0', dnssec(name, RRType.A), { port: main.port });
-  const m = must(await askSpec('rd0 cached', dnssec(name, RRType.A, { rd: false }), { port: main.port }), name);
+  // From a client that may ask without recursion: the others get REFUSED + EDE 20 for any RD=0.
+  const m = must(await askSpec('rd0 cached', dnssec(name, RRType.A, { rd: false }), { port: main.port, from: SNOOP_CLIENT }), name);
   assert.equal(m.rcode, Rcode.SERVFAIL);
   assert.deepEqual(codes(m), [EdeCode.SIGNATURE_NOT_YET_VALID, EdeCode.CACHED_ERROR]);
 });

@@ -9,12 +9,14 @@ export interface QueryOptions {
   cd?: boolean;
   transport?: 'udp' | 'tcp';
   address?: string;
+  /** Recursion desired; true unless given. */
+  rd?: boolean;
 }
 
 export function query(name: string, o: QueryOptions = {}): ClientQuery {
   return {
     question: { name: Name.of(name), type: o.type ?? RRType.A, class: o.cls ?? RRClass.IN },
-    rd: true,
+    rd: o.rd ?? true,
     cd: o.cd ?? false,
     dnssecOk: false,
     ad: false,

@@ -253,7 +253,7 @@ test('reload with a new config: zones, allow list and sentinel switch together; 
   const { layer, next } = await setup();
   const r = await layer.reload({ sentinel: false, policy: [{ file: 'two.rpz', ede: 'censored', text: 'c' }], allow: ['10.0.0.0/8'] });
   assert.ok(r.ok);
-  assert.deepEqual(layer.describe(), { zones: [{ apex: 'rpz2.test.', file: 'two.rpz', rules: 4 }], allow: ['10.0.0.0/8'], sentinel: false });
+  assert.deepEqual(layer.describe(), { zones: [{ apex: 'rpz2.test.', file: 'two.rpz', rules: 4 }], allow: ['10.0.0.0/8'], allowSnoop: [], sentinel: false });
   assert.equal(layer.isAllowed('127.0.0.1'), false);
   const o = await layer.resolve(query('nx.example.', { address: '10.1.1.1' }));
   assert.equal(o.rcode, Rcode.NOERROR);
@@ -279,4 +279,61 @@ test('a policy name used as a sentinel name: policy answers first', async () => 
   const { layer, next } = await setup({ ...CONFIG, policy: [{ file: 'p.rpz', ede: 'blocked', text: 't' }] }, { 'p.rpz': zone });
   assert.equal((await layer.resolve(query('root-key-sentinel-is-ta-20326.example.'))).rcode, Rcode.NXDOMAIN);
   assert.equal(next.calls.length, 0);
+});
+
+test('RD=0 from a plainly allowed client: REFUSED + EDE 20 naming it, and the cache is never asked', async () => {
+  const { layer, next } = await setup();
+  const o = await layer.resolve(query('www.example.', { rd: false }));
+  assert.equal(o.rcode, Rcode.REFUSED);
+  assert.deepEqual(o.reasons.map((r) => r.ede), [EdeCode.NOT_AUTHORITATIVE]);
+  assert.match(o.reasons[0].text, /127\.0\.0\.1/);
+  assert.equal(o.security, 'indeterminate');
+  assert.equal(next.calls.length, 0);
+  // RD=1 from the same client goes through.
+  assert.equal((await layer.resolve(query('www.example.'))).rcode, Rcode.NOERROR);
+  assert.equal(next.calls.length, 1);
+});
+
+test('RD=0 from an allowSnoop client reaches the resolver with RD=0; allowSnoop alone admits a client', async () => {
+  const { layer, next } = await setup({ ...CONFIG, allowSnoop: ['127.0.0.2/32', '192.0.2.0/24'] });
+  const o = await layer.resolve(query('www.example.', { rd: false, address: '127.0.0.2' }));
+  assert.equal(o.rcode, Rcode.NOERROR);
+  assert.equal(next.calls.length, 1);
+  assert.equal(next.calls[0].rd, false);
+  // 192.0.2.9 is not in `allow`, but allowSnoop allows more, never less.
+  assert.equal(layer.isAllowed('192.0.2.9'), true);
+  assert.equal((await layer.resolve(query('www.example.', { rd: false, address: '192.0.2.9' }))).rcode, Rcode.NOERROR);
+  // 127.0.0.1 is only in `allow`.
+  assert.equal((await layer.resolve(query('www.example.', { rd: false, address: '127.0.0.1' }))).rcode, Rcode.REFUSED);
+  assert.deepEqual(layer.describe().allowSnoop, ['127.0.0.2/32', '192.0.2.0/24']);
+});
+
+test('RD=0 still gets local policy answers (RPZ is local data, RFC 1034 §4.3.1)', async () => {
+  const { layer, next } = await setup();
+  const o = await layer.resolve(query('nx.example.', { rd: false }));
+  assert.equal(o.rcode, Rcode.NXDOMAIN);
+  assert.deepEqual(o.reasons.map((r) => r.ede), [EdeCode.BLOCKED]);
+  assert.equal(next.calls.length, 0);
+});
+
+test('a bad allowSnoop prefix rejects the config, naming the key', async () => {
+  const next = fakeNext();
+  const r = await createPolicyLayer({ ...CONFIG, allowSnoop: ['10.0.0.0/40'] }, next.resolve, { trustAnchorKeyTags: () => [], readText: memoryFiles({ 'one.rpz': ZONE_ONE, 'two.rpz': ZONE_TWO }) });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.kind, 'allowSnoop');
+    assert.match(r.error.message, /^allowSnoop: /);
+  }
+});
+
+test('reload switches allowSnoop with the rest of the policy', async () => {
+  const { layer, next } = await setup();
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.REFUSED);
+  const r = await layer.reload({ ...CONFIG, allowSnoop: ['127.0.0.1/32'] });
+  assert.ok(r.ok);
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.NOERROR);
+  assert.equal(next.calls.length, 1);
+  const bad = await layer.reload({ ...CONFIG, allowSnoop: ['not-an-address'] });
+  assert.equal(bad.ok, false);
+  assert.equal((await layer.resolve(query('www.example.', { rd: false }))).rcode, Rcode.NOERROR, 'a bad list keeps the running one');
 });

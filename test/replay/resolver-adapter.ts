@@ -1,8 +1,10 @@
 // Binds the harness to anchord's resolver: maps a scenario's config onto createResolver options and
 // hands it the replay transport, the pinned clock, a seeded random source (server selection must be
 // repeatable) and, when the scenario has trust anchors, the real validator (src/resolver/validation.ts)
-// attached to the resolver's cache. Every Resolve is wrapped by the policy layer with only the RFC 8509
-// sentinel on (Unbound's root-key-sentinel defaults to yes), so sentinel scenarios run as in the daemon.
+// attached to the resolver's cache. Every Resolve is wrapped by the policy layer with the RFC 8509
+// sentinel on (Unbound's root-key-sentinel defaults to yes), so sentinel scenarios run as in the daemon,
+// and with the scenario's `access-control: PREFIX allow_snoop` lines as `allowSnoop` (everyone else
+// may query, but RD=0 gets REFUSED + EDE 20, as Unbound's plain `allow`).
 import { createResolver, type ResolverOptionsInput } from '../../src/resolver/index.ts';
 import { seededRandom } from '../../src/resolver/clock.ts';
 import { createValidatorFromRecords, type DnssecValidator } from '../../src/resolver/validation.ts';
@@ -13,7 +15,7 @@ import type { Outcome, Resolve } from '../../src/wire/outcome.ts';
 import type { RR } from '../../src/wire/types.ts';
 import { Name } from '../../src/wire/name.ts';
 import type { RrTextParser } from './packet.ts';
-import { serverOption, type Scenario } from './rpl-parser.ts';
+import { serverOption, serverOptions, type Scenario } from './rpl-parser.ts';
 import type { ResolverFactory } from './runner.ts';
 import { scenarioResolverConfig, type ZoneServers } from './scenario-config.ts';
 import { FAKE_SHA1_SIGNATURE_CHECK } from './fake-sha1.ts';
@@ -64,11 +66,21 @@ function nsec3IterationLimit(scenario: Scenario): number {
   return nums.length >= 2 ? nums[1] : UNBOUND_NSEC3_ITERATIONS;
 }
 
-/** The resolver's Resolve behind the policy layer (sentinel only), built on first use (it is async). */
-function withSentinel(next: Resolve, anchors: readonly RR[]): Resolve {
+/** The prefixes of the scenario's `access-control: PREFIX allow_snoop` lines (a bare address is one host). */
+export function snoopPrefixes(scenario: Scenario): string[] {
+  const out: string[] = [];
+  for (const v of serverOptions(scenario.config, 'access-control')) {
+    const [prefix, action] = v.trim().split(/\s+/);
+    if (prefix !== undefined && action?.toLowerCase() === 'allow_snoop') out.push(prefix);
+  }
+  return out;
+}
+
+/** The resolver's Resolve behind the policy layer (sentinel and ACL), built on first use (it is async). */
+function withPolicy(next: Resolve, anchors: readonly RR[], allowSnoop: readonly string[]): Resolve {
   let layer: Promise<PolicyLayer | string> | undefined;
   return async (query): Promise<Outcome> => {
-    layer ??= createPolicyLayer({ sentinel: true, policy: [], allow: ALLOW_EVERYONE }, next, {
+    layer ??= createPolicyLayer({ sentinel: true, policy: [], allow: ALLOW_EVERYONE, allowSnoop }, next, {
       trustAnchorKeyTags: () => rootAnchorKeyTags(anchors, keyTag),
     }).then((r) => (r.ok ? r.layer : r.error.message));
     const l = await layer;
@@ -161,7 +173,7 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
         ...(validator !== undefined ? { validator } : {}),
       });
       validator?.attachCache(r.cache);
-      return { ok: true, resolve: withSentinel(r.resolve, c.config.trustAnchors), close: () => r.close() };
+      return { ok: true, resolve: withPolicy(r.resolve, c.config.trustAnchors, snoopPrefixes(scenario)), close: () => r.close() };
     } catch (e) {
       return { ok: false, reason: `createResolver rejected the config: ${e instanceof Error ? e.message : String(e)}` };
     }

@@ -158,8 +158,8 @@ function configReasons(config: RplConfig): string[] {
     if (extra.length > 0) out.push(`module-config uses ${extra.join(', ')} (out of scope)`);
   }
   for (const [k, v] of config.blocks.filter((b) => b.kind === 'server').flatMap((b) => b.options)) {
-    // allow / allow_snoop only open the server (allow_snoop: RD=0 cache answers, which anchord
-    // always gives); the others are ACL policies that the policy room, not the resolver, applies.
+    // allow / allow_snoop are replayed (resolver-adapter.ts: allow_snoop becomes allowSnoop, every
+    // other client is plainly allowed); the others are ACL policies not replayed here.
     if (k === 'access-control' && /\b(allow_cookie|deny|refuse|deny_non_local|refuse_non_local|allow_setrd)\b/.test(v)) {
       out.push(`access-control ${v.split(/\s+/)[1]} (ACL policy is applied by the policy room, not replayed)`);
     }

@@ -97,3 +97,13 @@ test('aggressive nsec (validator): a held denial that no longer verifies empties
   assert.equal(held.security, 'bogus');
   assert.equal(h.validator.synthesiseDenial(q('beta.example.com', RRType.A), FAKE_NOW_MS), undefined);
 });
+
+test('aggressive nsec (validator): no denial is synthesised once the zone\'s validated keys are gone', async () => {
+  const h = setup();
+  const first = await h.validator.validateResolution(nxdomain('alpha1.example.com', [example.soa(), apex(), alpha()]), h.context);
+  assert.equal(first.security, 'secure', JSON.stringify(first.reasons));
+  assert.equal(h.validator.synthesiseDenial(q('beta.example.com', RRType.A), FAKE_NOW_MS)?.kind, 'nxdomain');
+  // Without the keys, judging the denial would need a fetch (impossible for RD=0): ask the zone instead.
+  h.validator.clearKeys();
+  assert.equal(h.validator.synthesiseDenial(q('beta.example.com', RRType.A), FAKE_NOW_MS), undefined);
+});

@@ -107,10 +107,11 @@ function bogusValidator(fetchFirst?: Question): Validator {
   };
 }
 
-function withValidator(validator: Validator): { net: FakeNet; resolver: Resolver } {
+function withValidator(validator: Validator): { net: FakeNet; resolver: Resolver; clock: TestClock } {
   const net = hierarchy();
-  const resolver = createResolver({ rootHints: HINTS, doIp6: false }, { transport: net, clock: new TestClock(), random: NO_EXPLORATION, validator });
-  return { net, resolver };
+  const clock = new TestClock();
+  const resolver = createResolver({ rootHints: HINTS, doIp6: false }, { transport: net, clock, random: NO_EXPLORATION, validator });
+  return { net, resolver, clock };
 }
 
 test('resolver: a bogus answer judged from cache alone carries EDE 13 after the original reason', async () => {
@@ -136,9 +137,11 @@ test('resolver: no EDE 13 when judging the cached answer needed an upstream quer
       return { security: 'bogus', reasons: [reason(EdeCode.DNSSEC_BOGUS, 'test: bogus')] };
     },
   };
-  const { net, resolver } = withValidator(validator);
+  const { net, resolver, clock } = withValidator(validator);
   await resolver.resolve(query('www.lab', RRType.A));
   const sent = net.log.length;
+  // Past the remembered failure (RFC 9520), so the answer is judged again.
+  clock.advance(FAILURE_TTL_SECONDS);
   const again = await resolver.resolve(query('www.lab', RRType.A));
   assert.ok(net.log.length > sent);
   assert.deepEqual(again.reasons.map((r) => r.ede), [EdeCode.DNSSEC_BOGUS]);
@@ -147,4 +150,33 @@ test('resolver: no EDE 13 when judging the cached answer needed an upstream quer
   await r2.resolve(query('www.lab', RRType.A));
   const cached = await r2.resolve(query('www.lab', RRType.A));
   assert.deepEqual(cached.reasons.map((r) => r.ede), [EdeCode.DNSSEC_BOGUS, EdeCode.CACHED_ERROR]);
+});
+
+test('resolver: a validation failure is remembered (RFC 9520): the repeat costs no upstream query and no validation, CD=1 is not refused', async () => {
+  let validations = 0;
+  const validator: Validator = {
+    async validateResolution() {
+      validations++;
+      return { security: 'bogus', reasons: [reason(EdeCode.SIGNATURE_EXPIRED, 'test: expired')] };
+    },
+  };
+  const { net, resolver, clock } = withValidator(validator);
+  const first = await resolver.resolve(query('www.lab', RRType.A));
+  assert.equal(first.rcode, Rcode.SERVFAIL);
+  const sent = net.log.length;
+  const judged = validations;
+  for (const rd of [true, false]) {
+    const again = await resolver.resolve(query('www.lab', RRType.A, { rd }));
+    assert.equal(again.rcode, Rcode.SERVFAIL, `RD=${rd ? 1 : 0}`);
+    assert.equal(again.security, 'bogus');
+    assert.deepEqual(again.reasons.map((r) => r.ede), [EdeCode.SIGNATURE_EXPIRED, EdeCode.CACHED_ERROR], `RD=${rd ? 1 : 0}`);
+  }
+  assert.equal(net.log.length, sent, 'nothing was asked upstream');
+  assert.equal(validations, judged, 'nothing was validated again');
+  const cd = await resolver.resolve(query('www.lab', RRType.A, { cd: true }));
+  assert.equal(cd.rcode, Rcode.NOERROR);
+  // Once forgotten the name is judged again.
+  clock.advance(FAILURE_TTL_SECONDS);
+  await resolver.resolve(query('www.lab', RRType.A));
+  assert.ok(validations > judged + 1);
 });

@@ -1,0 +1,52 @@
+// Whether a non-recursive (RD=0) answer assembled from the cache can be judged without recursion.
+//
+// The validator judges cached data by the verdicts the cache already holds; data stored without one
+// (an NS server's address the iterator looked up, say) would need the zone's keys, possibly fetched.
+// An RD=0 query must never cause an upstream query, and validating with keys that are simply not
+// cached would end in a false bogus verdict that the validator then caches for everyone. So an RD=0
+// answer is given only when every RRset and denial in it already carries a verdict; otherwise the
+// resolver says it cannot answer without recursion (REFUSED + EDE 20). Unbound instead hands such
+// a query to its validator, which may fetch keys: a query upstream that RD=0 never causes here.
+import type { Question, RRset } from '../wire/types.ts';
+import type { RRsetCache } from './cache.ts';
+import type { AnswerStep, Resolution } from './resolution.ts';
+
+function judged(security: string | undefined): boolean {
+  return security !== undefined && security !== 'indeterminate';
+}
+
+function isSynthesized(set: RRset, step: AnswerStep): boolean {
+  return step.synthesized.includes(set);
+}
+
+/**
+ * True when every step of a cache-only resolution holds data the validator has already judged.
+ * `synthesised` says whether a denial comes from the RFC 8198 store: its NSEC records were proven
+ * secure when stored, and the store answers only while the zone's validated keys are held, so it is
+ * judged without any fetch.
+ */
+export function verdictsKnown(cache: RRsetCache, res: Resolution, synthesised?: (q: Question) => boolean): boolean {
+  for (const step of res.steps) {
+    switch (step.kind) {
+      case 'answer':
+      case 'alias':
+        // CNAMEs synthesized from a DNAME are judged from the DNAME, with no key of their own.
+        for (const set of step.answer) {
+          if (isSynthesized(set, step)) continue;
+          if (!judged(cache.peekRRset(set.name, set.type, set.class)?.security)) return false;
+        }
+        break;
+      case 'nxdomain':
+      case 'nodata': {
+        const q = step.question;
+        const denial = cache.peekNegative(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class);
+        if (judged(denial?.security)) break;
+        if (synthesised === undefined || !synthesised(q)) return false;
+        break;
+      }
+      case 'referral':
+        break;
+    }
+  }
+  return true;
+}
