@@ -148,6 +148,7 @@ export const configSchema = object(
         maxReferralDepth: count('Referrals followed for one name before giving up.', 30),
         maxUpstreamQueriesPerQuery: count('Upstream queries one client query may cause in total.', 100),
         maxNsNamesPerDelegation: count('Name server names of one delegation whose addresses we look up (bounds NXNS-style amplification).', 5),
+        maxAttemptsPerServer: count('Queries one question may send to one server address, the first included: a server whose query was lost is asked again once every other server has been tried (Unbound\'s outbound-msg-retry).', 5),
         maxConcurrentSubqueries: count('Sub-queries (NS address lookups, DS/DNSKEY fetches) of one client query in flight at once.', 8),
         queryDeadlineMs: ms('Total time for one client query; on expiry SERVFAIL with EDE 22 (No Reachable Authority).', 10_000),
         upstreamTimeoutMs: ms('Time to wait for one upstream answer before trying another server.', 1500),

@@ -110,6 +110,7 @@ export function optionsFromConfig(config: ResolverConfig): OptionsFromConfigResu
         maxReferralDepth: l.maxReferralDepth,
         maxUpstreamQueriesPerQuery: l.maxUpstreamQueriesPerQuery,
         maxNsNamesPerDelegation: l.maxNsNamesPerDelegation,
+        maxAttemptsPerServer: l.maxAttemptsPerServer,
         maxConcurrentSubqueries: l.maxConcurrentSubqueries,
         queryDeadlineMs: l.queryDeadlineMs,
         upstreamTimeoutMs: l.upstreamTimeoutMs,

@@ -14,8 +14,13 @@ export const UNKNOWN_RTT_MS = 376;
 const SRTT_WEIGHT = 0.875;
 /** The timeout doubles per consecutive timeout, up to this multiple of the base timeout. */
 const MAX_BACKOFF_FACTOR = 8;
-/** Consecutive timeouts after which the address is considered unreachable for a while. */
-const TIMEOUTS_UNTIL_UNREACHABLE = 3;
+/**
+ * Consecutive counted timeouts (each at a higher back-off) after which the address is considered
+ * unreachable for a while. As many as one question may send it by default (maxAttemptsPerServer,
+ * Unbound's outbound-msg-retry), so a query's own retransmissions are not cut short; Unbound blocks
+ * a server only after its timeout has doubled to 120 s, Knot after 4 timeouts in a row.
+ */
+const TIMEOUTS_UNTIL_UNREACHABLE = 5;
 export const UNREACHABLE_HOLD_MS = 60_000;
 /** How long a server that was lame for a zone is skipped for that zone. */
 export const LAME_HOLD_MS = 300_000;
@@ -88,19 +93,19 @@ export class InfraCache {
   }
 
   /**
-   * `timeoutMs` is the timeout the lost query was sent with. Only a loss at the current back-off
-   * level counts (as Unbound's rtt_lost does): fifty queries sent together and lost together are
-   * one piece of evidence, not fifty, so a burst under load cannot mark a server unreachable.
+   * `levelMs` is the back-off level the lost query was sent at (timeoutFor when it was sent);
+   * `waitedMs` how long it was waited for, which the query's deadline may have cut shorter. Only a
+   * loss at the current back-off level counts (as Unbound's rtt_lost does): fifty queries sent
+   * together and lost together are one piece of evidence, not fifty, so a burst under load cannot
+   * mark a server unreachable. A wait the deadline shortened still counts at its level: otherwise
+   * a level above the deadline could never be reached and the server never held unreachable.
    */
-  recordTimeout(s: ServerAddress, timeoutMs: number): void {
+  recordTimeout(s: ServerAddress, levelMs: number, waitedMs: number = levelMs): void {
     const e = this.#entry(s);
-    if (timeoutMs < this.timeoutFor(s)) {
-      e.srttMs = Math.max(e.srttMs, timeoutMs);
-      return;
-    }
-    e.consecutiveTimeouts++;
     // A timeout says the server is at least this slow: rank it accordingly.
-    e.srttMs = Math.max(e.srttMs, timeoutMs);
+    e.srttMs = Math.max(e.srttMs, waitedMs);
+    if (levelMs < this.timeoutFor(s)) return;
+    e.consecutiveTimeouts++;
     if (e.consecutiveTimeouts >= TIMEOUTS_UNTIL_UNREACHABLE) e.unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
   }
 

@@ -86,6 +86,16 @@ function questionText(q: Question): string {
 /** Error RCODEs that say the server does not serve the zone at all (RFC 1034 lameness). */
 const ZONE_LAME_RCODES: ReadonlySet<number> = new Set([Rcode.REFUSED, Rcode.NOTAUTH]);
 
+/**
+ * The failures of one zone as EDE text: repeats of the same failure (a server asked again after a
+ * lost query) are said once, with their count.
+ */
+export function summariseFailures(failures: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].map(([f, n]) => (n > 1 ? `${f} (${n} times)` : f)).join(', ');
+}
+
 /** The parent-side glue store is small: it only backs up delegations whose child side fails. */
 const PARENT_GLUE_SHARE = 16;
 
@@ -503,13 +513,24 @@ export class Iterator {
   /**
    * Asks the servers of `cut` until one gives a usable answer or referral. NS names without an
    * address are looked up only when every known address has failed, one at a time, at most
-   * maxNsNamesPerDelegation of them (NXNSAttack).
+   * maxNsNamesPerDelegation of them (NXNSAttack). When every server has been asked once, those
+   * whose query was lost (timeout, garbled reply) are asked again, each at most
+   * maxAttemptsPerServer times in all (Unbound's outbound-msg-retry): one dropped UDP packet to a
+   * zone's only server must not fail the query. The infra cache still rules a server out once it
+   * has lost enough queries in a row, and the query's budget and deadline bound it all.
    */
   async #queryZone(cut: ZoneCut, ask: Question, ctx: QueryContext, minimised: boolean): Promise<ZoneReply> {
     const d = this.#d;
     const opts = d.options;
     const forwarding = cut.kind === 'forward';
-    const tried = new Set<string>();
+    const maxAttempts = opts.limits.maxAttemptsPerServer;
+    /** Queries sent to each address for this question (serverKey → count). */
+    const attempts = new Map<string, number>();
+    /** Addresses whose last query got no usable reply at all (lost or garbled): asking again may help. */
+    const retryable = new Set<string>();
+    /** Second phase: every address has had its first query; lost ones may be asked again. */
+    let retrying = false;
+    let missingFamiliesQueued = false;
     const failures: string[] = [];
     const networkErrors: string[] = [];
     const addresses: ServerAddress[] = [];
@@ -537,7 +558,7 @@ export class Iterator {
     const fail = (extra?: Reason): ZoneReply => {
       if (extra !== undefined) return { ok: false, minimisationFailed: false, reasons: [extra] };
       if (fallback !== undefined) return fallback;
-      const detail = failures.length > 0 ? failures.join(', ') : 'no usable server address';
+      const detail = failures.length > 0 ? summariseFailures(failures) : 'no usable server address';
       const reasons = [reason(EdeCode.NO_REACHABLE_AUTHORITY, `no reachable authority for ${cut.zone}: ${detail}`)];
       if (networkErrors.length > 0) reasons.push(reason(EdeCode.NETWORK_ERROR, `network error reaching ${cut.zone}: ${networkErrors.join(', ')}`));
       return { ok: false, minimisationFailed: false, reasons };
@@ -557,17 +578,21 @@ export class Iterator {
 
     for (;;) {
       if (ctx.budget.failure !== undefined) return fail(ctx.budget.failure);
-      const candidates: ServerAddress[] = [];
+      const fresh: ServerAddress[] = [];
+      const again: ServerAddress[] = [];
       for (const a of addresses) {
         const k = serverKey(a);
-        if (tried.has(k)) continue;
+        const sent = attempts.get(k) ?? 0;
+        if (sent > 0 && !(retrying && retryable.has(k) && sent < maxAttempts)) continue;
         const u = d.infra.usability(a, cut.zone, ask.type);
-        if (u.usable) candidates.push(a);
-        else if (!noted.has(k)) {
+        if (u.usable) (sent === 0 ? fresh : again).push(a);
+        else if (sent === 0 && !noted.has(k)) {
           noted.add(k);
           failures.push(`${describe(a)} ${u.why}`);
         }
       }
+      // A server not asked yet comes before a retransmission to one that already lost a query.
+      const candidates = fresh.length > 0 ? fresh : again;
       // Servers whose data for this zone recently failed validation are asked last (dnssec lame).
       const trusted = candidates.filter((a) => !d.infra.isDnssecLame(a, cut.zone));
       if (trusted.length === 0 && candidates.length > 0) {
@@ -605,12 +630,31 @@ export class Iterator {
           for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) addAddresses(this.#parentSideAddresses(s.name));
           if (addresses.length > before) continue;
         }
+        if (!retrying && retryable.size > 0 && maxAttempts > 1) {
+          retrying = true;
+          continue;
+        }
+        if (!missingFamiliesQueued && cut.kind === 'iterate') {
+          // NS names known by one address family only (glue for IPv4 alone, say): their other
+          // family may reach a server that works, as Unbound looks up such missing targets.
+          missingFamiliesQueued = true;
+          const before = lookups.length;
+          for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) {
+            if (s.fixed === true || s.addresses.length === 0) continue;
+            if (opts.doIp4 && !s.addresses.some((a) => isIP(a.address) === 4)) lookups.push({ name: s.name, type: RRType.A });
+            if (opts.doIp6 && !s.addresses.some((a) => isIP(a.address) === 6)) lookups.push({ name: s.name, type: RRType.AAAA });
+          }
+          if (lookups.length > before) continue;
+        }
         return fail(ctx.budget.failure);
       }
-      tried.add(serverKey(server));
+      const serverId = serverKey(server);
+      attempts.set(serverId, (attempts.get(serverId) ?? 0) + 1);
+      retryable.delete(serverId);
       const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
       if (spent !== undefined) return fail(spent);
-      const timeoutMs = Math.max(1, Math.min(d.infra.timeoutFor(server), ctx.budget.remainingMs()));
+      const levelMs = d.infra.timeoutFor(server);
+      const timeoutMs = Math.max(1, Math.min(levelMs, ctx.budget.remainingMs()));
       d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);
       let r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: cut.tcp === true, timeoutMs });
       if (r.ok && r.message.flags.tc && !r.tcp) {
@@ -627,14 +671,16 @@ export class Iterator {
       }
       if (!r.ok) {
         if (r.kind === 'timeout') {
-          d.infra.recordTimeout(server, timeoutMs);
+          d.infra.recordTimeout(server, levelMs, timeoutMs);
           failures.push(`${describe(server)} timed out`);
+          retryable.add(serverId);
         } else if (r.kind === 'network') {
           d.infra.recordUnreachable(server);
           failures.push(`${describe(server)} unreachable`);
           networkErrors.push(`${describe(server)}: ${r.detail}`);
         } else {
           failures.push(`${describe(server)} sent ${r.kind === 'malformed' ? 'a malformed' : 'a mismatched'} answer`);
+          retryable.add(serverId);
         }
         continue;
       }

@@ -37,6 +37,8 @@ export interface Limits {
   readonly maxReferralDepth: number;
   readonly maxUpstreamQueriesPerQuery: number;
   readonly maxNsNamesPerDelegation: number;
+  /** Queries one question may send to one server address, its first included (Unbound's outbound-msg-retry). */
+  readonly maxAttemptsPerServer: number;
   readonly maxConcurrentSubqueries: number;
   readonly queryDeadlineMs: number;
   readonly upstreamTimeoutMs: number;
@@ -82,6 +84,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxReferralDepth: 30,
   maxUpstreamQueriesPerQuery: 100,
   maxNsNamesPerDelegation: 5,
+  maxAttemptsPerServer: 5,
   maxConcurrentSubqueries: 8,
   queryDeadlineMs: 10_000,
   upstreamTimeoutMs: 1500,
