@@ -77,6 +77,14 @@ export const configSchema = object(
       doc: 'Allow querying authoritative servers on loopback addresses (needed by the lab; refused otherwise as a rebinding/loop guard).',
       default: false,
     }),
+    privateAddresses: array(cidr, {
+      doc: 'DNS-rebinding protection: A/AAAA records in these prefixes (and SVCB/HTTPS records whose ipv4hint/ipv6hint names one) are removed from upstream answers, as Unbound\'s private-address. IPv4-mapped IPv6 addresses are checked against the IPv4 prefixes.',
+      default: [],
+    }),
+    privateDomains: array(domainName('A domain whose names may hold private addresses.'), {
+      doc: 'Names at or below these domains are exempt from `privateAddresses` (Unbound\'s private-domain).',
+      default: [],
+    }),
     doIp4: bool({ doc: 'Query authoritative servers over IPv4.', default: true }),
     doIp6: bool({ doc: 'Query authoritative servers over IPv6.', default: true }),
     qnameMinimisation: bool({ doc: 'QNAME minimisation (RFC 9156).', default: true }),

@@ -16,6 +16,7 @@ import { chooseServer, type InfraCache } from './infra.ts';
 import { MINIMISED_QTYPE, nextMinimisedLabelCount } from './minimise.ts';
 import type { ResolverOptions, ZoneServers } from './options.ts';
 import { addressText, rdataName, soaRdata } from './rdata-views.ts';
+import { RebindingFilter } from './rebinding.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
 
@@ -115,9 +116,11 @@ export class Iterator {
    * to try when every server of the delegation has failed.
    */
   readonly #childNs: RRsetCache;
+  readonly #rebinding: RebindingFilter;
 
   constructor(deps: IteratorDeps) {
     this.#d = deps;
+    this.#rebinding = new RebindingFilter(deps.options.privateAddresses, deps.options.privateDomains);
     const c = deps.options.cache;
     this.#parentGlue = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
     this.#childNs = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
@@ -685,16 +688,20 @@ export class Iterator {
         continue;
       }
       d.infra.recordRtt(server, r.rttMs);
-      const c = classifyResponse(r.message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
+      // DNS-rebinding protection first: nothing below sees, uses or caches a private address.
+      const scrubbed = this.#rebinding.scrub(r.message);
+      if (scrubbed.removed > 0) d.log.debug(`removed ${scrubbed.removed} private-address record(s) from ${describe(server)}'s reply for ${questionText(ask)}`);
+      const message = scrubbed.message;
+      const c = classifyResponse(message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
       if (c.kind === 'lame' && minimised && c.fallback !== undefined && c.why === 'empty answer') {
         // An empty reply to a hidden (minimised) query is the usual empty non-terminal.
-        return { ok: true, classified: c.fallback, server, message: r.message };
+        return { ok: true, classified: c.fallback, server, message };
       }
       if (c.kind === 'lame') {
         if (minimised && (c.rcode !== undefined || c.why.startsWith('non-authoritative'))) return { ok: false, minimisationFailed: true };
         if (c.fallback !== undefined) {
           // Usable as a last resort; not held as lameness, so the next query tries again.
-          fallback ??= { ok: true, classified: c.fallback, server, message: r.message };
+          fallback ??= { ok: true, classified: c.fallback, server, message };
           failures.push(`${describe(server)} ${c.why}`);
           continue;
         }
@@ -707,7 +714,7 @@ export class Iterator {
         continue;
       }
       if (c.dropped > 0) d.log.debug(`dropped ${c.dropped} out-of-bailiwick record(s) from ${describe(server)} for ${cut.zone}`);
-      return { ok: true, classified: c, server, message: r.message };
+      return { ok: true, classified: c, server, message };
     }
   }
 

@@ -3,6 +3,7 @@
 // `optionsFromConfig` (./config-options.ts) maps it here.
 import type { Name } from '../wire/name.ts';
 import type { RR } from '../wire/types.ts';
+import type { AddressPrefix } from './rebinding.ts';
 import type { ServerAddress } from './transport.ts';
 
 /** A zone and the servers that answer for it. */
@@ -68,6 +69,13 @@ export interface ResolverOptions {
   readonly stubZones: readonly ZoneServers[];
   readonly cache: CacheOptions;
   readonly limits: Limits;
+  /**
+   * DNS-rebinding protection (Unbound's private-address): A/AAAA records in these netblocks, and
+   * SVCB/HTTPS records hinting at them, are removed from upstream replies.
+   */
+  readonly privateAddresses: readonly AddressPrefix[];
+  /** Names at or below these domains may hold private addresses (Unbound's private-domain). */
+  readonly privateDomains: readonly Name[];
 }
 
 /** What callers pass: any subset, sections merged key by key with the defaults. */
@@ -108,5 +116,7 @@ export function resolveOptions(input: ResolverOptionsInput): ResolverOptions {
     stubZones: input.stubZones ?? [],
     cache: { ...DEFAULT_CACHE, ...input.cache },
     limits: { ...DEFAULT_LIMITS, ...input.limits },
+    privateAddresses: input.privateAddresses ?? [],
+    privateDomains: input.privateDomains ?? [],
   };
 }

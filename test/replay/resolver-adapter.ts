@@ -132,6 +132,8 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
       trustAnchors: c.config.trustAnchors,
       insecureDomains: c.config.insecureDomains,
       cache: cacheOptions(scenario),
+      privateAddresses: c.config.privateAddresses,
+      privateDomains: c.config.privateDomains,
     };
     let validator: DnssecValidator | undefined;
     if (c.config.trustAnchors.length > 0) {

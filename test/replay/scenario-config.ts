@@ -2,6 +2,8 @@
 // zones, trust anchors, negative trust anchors (domain-insecure) and QNAME minimisation.
 import { Name } from '../../src/wire/name.ts';
 import type { RR } from '../../src/wire/types.ts';
+import { parseCidr } from '../../src/config/address.ts';
+import type { AddressPrefix } from '../../src/resolver/rebinding.ts';
 import type { RrTextParser } from './packet.ts';
 import { parseRplAddress, type ServerAddress } from './replay-transport.ts';
 import { blockOptions, serverOption, serverOptions, type Scenario } from './rpl-parser.ts';
@@ -26,6 +28,9 @@ export interface ScenarioResolverConfig {
   readonly insecureDomains: readonly Name[];
   /** `ede: yes`: Unbound attaches EDE only then; informational, our frontend always may. */
   readonly ede: boolean;
+  /** private-address / private-domain: the DNS-rebinding filter. */
+  readonly privateAddresses: readonly AddressPrefix[];
+  readonly privateDomains: readonly Name[];
 }
 
 export type ScenarioConfigResult = { ok: true; config: ScenarioResolverConfig } | { ok: false; reason: string };
@@ -75,9 +80,23 @@ export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser
     if (n === undefined) return { ok: false, reason: `domain-insecure "${d}" is not a name` };
     insecureDomains.push(n);
   }
+  const privateAddresses: AddressPrefix[] = [];
+  for (const text of serverOptions(scenario.config, 'private-address')) {
+    const c = parseCidr(text.trim().replace(/^"(.*)"$/, '$1'));
+    if (!c.ok) return { ok: false, reason: `private-address "${text}": ${c.error}` };
+    privateAddresses.push(c.value);
+  }
+  const privateDomains: Name[] = [];
+  for (const text of serverOptions(scenario.config, 'private-domain')) {
+    const n = parseZoneName(text.trim().replace(/^"(.*)"$/, '$1'));
+    if (n === undefined) return { ok: false, reason: `private-domain "${text}" is not a name` };
+    privateDomains.push(n);
+  }
   return {
     ok: true,
     config: {
+      privateAddresses,
+      privateDomains,
       stubZones,
       forwardZones,
       qnameMinimisation: yes(serverOption(scenario.config, 'qname-minimisation'), true),

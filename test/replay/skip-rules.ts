@@ -49,8 +49,6 @@ const OPTION_REASONS: Record<string, string> = {
   'serve-expired-client-timeout': 'serve-expired is out of scope',
   'discard-timeout': 'discard-timeout is Unbound-specific',
   'wait-limit': 'wait-limit is Unbound-specific',
-  'private-address': 'private-address (DNS rebinding filter) is out of scope',
-  'private-domain': 'private-address (DNS rebinding filter) is out of scope',
   'cache-min-negative-ttl': 'cache-min-negative-ttl has no anchord equivalent',
 };
 
