@@ -39,6 +39,8 @@ export interface Resolver {
   readonly cache: RRsetCache;
   /** Recent unreachable-authority SERVFAILs, answered again with EDE 13 (failure-cache.ts). */
   readonly failures: FailureCache;
+  /** What is known of each upstream server (RTT, back-off, lameness): for diagnostics and replay. */
+  readonly infra: InfraCache;
   readonly options: ResolverOptions;
   close(): void;
 }
@@ -175,6 +177,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     resolveQuestion,
     cache,
     failures,
+    infra,
     options,
     close() {
       closed = true;

@@ -149,7 +149,12 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
         ...(validator !== undefined ? { validator } : {}),
       });
       validator?.attachCache(r.cache);
-      return { ok: true, resolve: withSentinel(r.resolve, c.config.trustAnchors), close: () => r.close() };
+      return {
+        ok: true,
+        resolve: withSentinel(r.resolve, c.config.trustAnchors),
+        close: () => r.close(),
+        recordRtt: (server, rttMs) => r.infra.recordRtt(server, rttMs),
+      };
     } catch (e) {
       return { ok: false, reason: `createResolver rejected the config: ${e instanceof Error ? e.message : String(e)}` };
     }

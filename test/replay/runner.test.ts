@@ -14,7 +14,7 @@ import type { Message } from '../../src/wire/types.ts';
 import { HARNESS_DIR } from './corpus.ts';
 import { parseRpl, type Scenario } from './rpl-parser.ts';
 import { parseRrText } from './rr-text.ts';
-import { parseOverrideDate, runScenario, scenarioStartMs, withoutNonMinimalExtras, type ResolverFactory } from './runner.ts';
+import { parseInfraRtt, parseOverrideDate, runScenario, scenarioStartMs, withoutNonMinimalExtras, type ResolverFactory } from './runner.ts';
 import { scenarioResolverConfig } from './scenario-config.ts';
 import { skipReasons } from './skip-rules.ts';
 
@@ -179,4 +179,20 @@ test('without a usable val-override-date the clock starts inside the scripted RR
   };
   assert.equal(scenarioStartMs(parse('"-1"')), (Date.UTC(2012, 10, 1) + Date.UTC(2012, 10, 20)) / 2);
   assert.equal(scenarioStartMs(parse("'20091018111500'")), Date.UTC(2009, 9, 18, 11, 15, 0));
+});
+
+test('INFRA_RTT hands the RTT to the resolver before the steps after it; without the hook it is a skip', async () => {
+  assert.deepEqual(parseInfraRtt('1.2.3.44 example.net. 900'), { server: { address: '1.2.3.44', port: 53 }, rttMs: 900 });
+  assert.equal(parseInfraRtt('1.2.3.44 900'), undefined);
+  const s = scenario('STEP 1 INFRA_RTT 1.2.3.44 example.net. 900\n' + clientQuery(2, 'a.') + replyStep(3, 'a.') + checkRcode(4, 'a.', 'NOERROR'));
+  assert.deepEqual(skipReasons(s), []);
+  const rtts: string[] = [];
+  const base = forwardingFactory([]);
+  const withRtt: ResolverFactory = (sc, env) => {
+    const made = base(sc, env);
+    return made.ok ? { ...made, recordRtt: (server, ms) => rtts.push(`${server.address}@${server.port} ${ms}`) } : made;
+  };
+  assert.deepEqual(await runScenario(s, withRtt, { parseRr: parseRrText }), { status: 'pass' });
+  assert.deepEqual(rtts, ['1.2.3.44@53 900']);
+  assert.deepEqual(await runScenario(s, base, { parseRr: parseRrText }), { status: 'skip', reason: 'INFRA_RTT: this resolver takes no RTT' });
 });
