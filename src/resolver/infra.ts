@@ -32,10 +32,28 @@ export const DNSSEC_LAME_HOLD_MS = 60_000;
 /** Exploration: how often a server other than the fastest is picked, so RTTs stay current. */
 export const EXPLORATION_RATE = 0.05;
 
+/**
+ * Timeouts are counted per query-type class, as Unbound's timeout_A / timeout_AAAA / timeout_other:
+ * some servers (and middleboxes) drop AAAA queries while answering A (RFC 4074 §3), and that must
+ * not make the server unreachable for its A queries.
+ */
+type TimeoutClass = 'A' | 'AAAA' | 'other';
+
+interface ClassTimeouts {
+  /** Consecutive counted timeouts: the back-off level of this class. */
+  consecutive: number;
+  heldUntil: number;
+}
+
+function timeoutClass(qtype: number): TimeoutClass {
+  return qtype === RRType.A ? 'A' : qtype === RRType.AAAA ? 'AAAA' : 'other';
+}
+
 interface InfraEntry {
   srttMs: number;
   known: boolean;
-  consecutiveTimeouts: number;
+  readonly timeouts: Record<TimeoutClass, ClassTimeouts>;
+  /** The network said the address cannot be reached (ICMP unreachable): every query type. */
   unreachableUntil: number;
   /** lameKey(zone, qtype) → [held until, why] */
   readonly lame: Map<string, { until: number; why: string }>;
@@ -52,7 +70,11 @@ function lameKey(zone: Name, qtype: number | undefined): string {
   return `${zone.key}|${qtype === undefined ? 'all' : qtype === RRType.A ? 'A' : 'other'}`;
 }
 
-export type Usability = { usable: true } | { usable: false; why: string };
+/**
+ * `probe`: the address is held only for lost queries (not lame): when a zone has no other server
+ * left, one query may still be sent to see whether it is back.
+ */
+export type Usability = { usable: true } | { usable: false; why: string; probe: boolean };
 
 export class InfraCache {
   readonly #lru = new LRUCache<string, InfraEntry>({ max: MAX_INFRA_ENTRIES });
@@ -68,7 +90,8 @@ export class InfraCache {
     const k = serverKey(s);
     let e = this.#lru.get(k);
     if (e === undefined) {
-      e = { srttMs: UNKNOWN_RTT_MS, known: false, consecutiveTimeouts: 0, unreachableUntil: 0, lame: new Map(), dnssecLame: new Map() };
+      const fresh = (): ClassTimeouts => ({ consecutive: 0, heldUntil: 0 });
+      e = { srttMs: UNKNOWN_RTT_MS, known: false, timeouts: { A: fresh(), AAAA: fresh(), other: fresh() }, unreachableUntil: 0, lame: new Map(), dnssecLame: new Map() };
       this.#lru.set(k, e);
     }
     return e;
@@ -78,18 +101,26 @@ export class InfraCache {
     return this.#lru.get(serverKey(s))?.srttMs ?? UNKNOWN_RTT_MS;
   }
 
-  /** The timeout for the next query to `s`: the base, doubled per consecutive timeout. */
-  timeoutFor(s: ServerAddress): number {
-    const n = this.#lru.get(serverKey(s))?.consecutiveTimeouts ?? 0;
+  /** The timeout for the next query of this type to `s`: the base, doubled per consecutive timeout of its class. */
+  timeoutFor(s: ServerAddress, qtype: number): number {
+    const n = this.#lru.get(serverKey(s))?.timeouts[timeoutClass(qtype)].consecutive ?? 0;
     return this.#baseTimeoutMs * Math.min(MAX_BACKOFF_FACTOR, 2 ** n);
   }
 
-  recordRtt(s: ServerAddress, rttMs: number): void {
+  /**
+   * An answer came back. `qtype` (absent for an RTT learnt otherwise) clears the timeouts of its
+   * class only: a server answering A says nothing about its AAAA queries still getting lost.
+   */
+  recordRtt(s: ServerAddress, rttMs: number, qtype?: number): void {
     const e = this.#entry(s);
     e.srttMs = e.known ? SRTT_WEIGHT * e.srttMs + (1 - SRTT_WEIGHT) * rttMs : rttMs;
     e.known = true;
-    e.consecutiveTimeouts = 0;
     e.unreachableUntil = 0;
+    if (qtype !== undefined) {
+      const t = e.timeouts[timeoutClass(qtype)];
+      t.consecutive = 0;
+      t.heldUntil = 0;
+    }
   }
 
   /**
@@ -100,13 +131,14 @@ export class InfraCache {
    * mark a server unreachable. A wait the deadline shortened still counts at its level: otherwise
    * a level above the deadline could never be reached and the server never held unreachable.
    */
-  recordTimeout(s: ServerAddress, levelMs: number, waitedMs: number = levelMs): void {
+  recordTimeout(s: ServerAddress, qtype: number, levelMs: number, waitedMs: number = levelMs): void {
     const e = this.#entry(s);
     // A timeout says the server is at least this slow: rank it accordingly.
     e.srttMs = Math.max(e.srttMs, waitedMs);
-    if (levelMs < this.timeoutFor(s)) return;
-    e.consecutiveTimeouts++;
-    if (e.consecutiveTimeouts >= TIMEOUTS_UNTIL_UNREACHABLE) e.unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
+    if (levelMs < this.timeoutFor(s, qtype)) return;
+    const t = e.timeouts[timeoutClass(qtype)];
+    t.consecutive++;
+    if (t.consecutive >= TIMEOUTS_UNTIL_UNREACHABLE) t.heldUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
   }
 
   recordUnreachable(s: ServerAddress): void {
@@ -139,12 +171,15 @@ export class InfraCache {
     const e = this.#lru.get(serverKey(s));
     if (e === undefined) return { usable: true };
     const now = this.#clock.now();
-    if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable' };
     for (const k of [lameKey(zone, undefined), lameKey(zone, qtype)]) {
       const l = e.lame.get(k);
       if (l === undefined) continue;
-      if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})` };
+      if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})`, probe: false };
       e.lame.delete(k);
+    }
+    if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable', probe: true };
+    if (e.timeouts[timeoutClass(qtype)].heldUntil > now) {
+      return { usable: false, why: `remembered as unreachable (its ${timeoutClass(qtype)} queries time out)`, probe: true };
     }
     return { usable: true };
   }

@@ -41,6 +41,12 @@ export interface QueryContext {
   readonly budget: Budget;
   /** Sub-queries (name/type) being resolved: a second request for one is a loop. */
   readonly inProgress: Set<string>;
+  /**
+   * Queries sent per server address and question (`server|name|type`), across every zone cut
+   * tried for it: the maxAttemptsPerServer bound and the one probe of a held server hold for the
+   * whole client query, even when the delegation is fetched again from the parent.
+   */
+  readonly sent: Map<string, number>;
 }
 
 interface NsServer {
@@ -127,7 +133,7 @@ export class Iterator {
   }
 
   newContext(): QueryContext {
-    return { budget: new Budget(this.#d.options.limits, this.#d.clock), inProgress: new Set() };
+    return { budget: new Budget(this.#d.options.limits, this.#d.clock), inProgress: new Set(), sent: new Map() };
   }
 
   // ---- the CNAME/DNAME chain and the cache --------------------------------------------------
@@ -527,13 +533,20 @@ export class Iterator {
     const opts = d.options;
     const forwarding = cut.kind === 'forward';
     const maxAttempts = opts.limits.maxAttemptsPerServer;
-    /** Queries sent to each address for this question (serverKey → count). */
-    const attempts = new Map<string, number>();
+    const sentKey = (a: ServerAddress) => `${serverKey(a)}|${ask.name.key}|${ask.type}`;
+    const attempts = {
+      has: (a: ServerAddress) => ctx.sent.has(sentKey(a)),
+      get: (a: ServerAddress) => ctx.sent.get(sentKey(a)) ?? 0,
+      add: (a: ServerAddress) => ctx.sent.set(sentKey(a), (ctx.sent.get(sentKey(a)) ?? 0) + 1),
+    };
     /** Addresses whose last query got no usable reply at all (lost or garbled): asking again may help. */
     const retryable = new Set<string>();
     /** Second phase: every address has had its first query; lost ones may be asked again. */
     let retrying = false;
     let missingFamiliesQueued = false;
+    /** One query to an address held only for lost queries, when nothing else is left (is it back?). */
+    let probed = false;
+    let probe: ServerAddress | undefined;
     const failures: string[] = [];
     const networkErrors: string[] = [];
     const addresses: ServerAddress[] = [];
@@ -585,7 +598,7 @@ export class Iterator {
       const again: ServerAddress[] = [];
       for (const a of addresses) {
         const k = serverKey(a);
-        const sent = attempts.get(k) ?? 0;
+        const sent = attempts.get(a);
         if (sent > 0 && !(retrying && retryable.has(k) && sent < maxAttempts)) continue;
         const u = d.infra.usability(a, cut.zone, ask.type);
         if (u.usable) (sent === 0 ? fresh : again).push(a);
@@ -605,7 +618,11 @@ export class Iterator {
           continue;
         }
       }
-      const server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
+      let server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
+      if (server === undefined && probe !== undefined) {
+        server = probe;
+        probe = undefined;
+      }
       if (server === undefined) {
         const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
         if (more !== undefined) {
@@ -649,14 +666,27 @@ export class Iterator {
           }
           if (lookups.length > before) continue;
         }
+        if (!probed) {
+          // Every address is held unreachable or lame: rather than fail for the whole hold, one
+          // held only for lost queries is asked once, so a server that came back is noticed (as
+          // Unbound and Knot re-probe timed-out servers). Its loss counts like any other.
+          probed = true;
+          const held = addresses.filter((a) => {
+            if (attempts.has(a)) return false;
+            const u = d.infra.usability(a, cut.zone, ask.type);
+            return !u.usable && u.probe;
+          });
+          probe = chooseServer(held, d.infra, d.random);
+          if (probe !== undefined) continue;
+        }
         return fail(ctx.budget.failure);
       }
       const serverId = serverKey(server);
-      attempts.set(serverId, (attempts.get(serverId) ?? 0) + 1);
+      attempts.add(server);
       retryable.delete(serverId);
       const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
       if (spent !== undefined) return fail(spent);
-      const levelMs = d.infra.timeoutFor(server);
+      const levelMs = d.infra.timeoutFor(server, ask.type);
       const timeoutMs = Math.max(1, Math.min(levelMs, ctx.budget.remainingMs()));
       d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);
       let r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: cut.tcp === true, timeoutMs });
@@ -674,7 +704,7 @@ export class Iterator {
       }
       if (!r.ok) {
         if (r.kind === 'timeout') {
-          d.infra.recordTimeout(server, levelMs, timeoutMs);
+          d.infra.recordTimeout(server, ask.type, levelMs, timeoutMs);
           failures.push(`${describe(server)} timed out`);
           retryable.add(serverId);
         } else if (r.kind === 'network') {
@@ -687,7 +717,7 @@ export class Iterator {
         }
         continue;
       }
-      d.infra.recordRtt(server, r.rttMs);
+      d.infra.recordRtt(server, r.rttMs, ask.type);
       // DNS-rebinding protection first: nothing below sees, uses or caches a private address.
       const scrubbed = this.#rebinding.scrub(r.message);
       if (scrubbed.removed > 0) d.log.debug(`removed ${scrubbed.removed} private-address record(s) from ${describe(server)}'s reply for ${questionText(ask)}`);

@@ -70,14 +70,14 @@ test('infra: losses count once per back-off level, and a deadline-shortened wait
   const infra = new InfraCache(clock, 1000);
   const s = { address: '192.0.2.1', port: 53 };
   // Five queries sent together at the base level and lost together: one counted loss.
-  for (let i = 0; i < 5; i++) infra.recordTimeout(s, 1000);
-  assert.equal(infra.timeoutFor(s), 2000);
+  for (let i = 0; i < 5; i++) infra.recordTimeout(s, RRType.A, 1000);
+  assert.equal(infra.timeoutFor(s, RRType.A), 2000);
   assert.equal(infra.usability(s, labZone.apex, RRType.A).usable, true);
   // Levels 2 s, 4 s, 8 s (the cap), each waited for only 500 ms because a deadline cut it short.
-  for (const level of [2000, 4000, 8000]) infra.recordTimeout(s, level, 500);
+  for (const level of [2000, 4000, 8000]) infra.recordTimeout(s, RRType.A, level, 500);
   assert.equal(infra.usability(s, labZone.apex, RRType.A).usable, true);
-  infra.recordTimeout(s, 8000, 500);
-  assert.deepEqual(infra.usability(s, labZone.apex, RRType.A), { usable: false, why: 'remembered as unreachable' });
+  infra.recordTimeout(s, RRType.A, 8000, 500);
+  assert.deepEqual(infra.usability(s, labZone.apex, RRType.A), { usable: false, why: 'remembered as unreachable (its A queries time out)', probe: true });
 });
 
 test('failure texts say a repeated failure once, with its count', () => {
@@ -111,4 +111,40 @@ ns1 AAAA 2001:db8::53
   assert.equal(asked.filter((q) => q === 'www.lab. 1@2001:db8::53').length, 5);
   assert.ok(asked.indexOf(`ns1.other. 1@${OTHER}`) > asked.lastIndexOf('www.lab. 1@2001:db8::53'), asked.join(', '));
   assert.equal(asked.at(-1), `www.lab. 1@${LAB}`);
+});
+
+test('infra: timeouts are held per query-type class; an A answer does not clear lost AAAA queries', () => {
+  const infra = new InfraCache(new TestClock(), 1000);
+  const s = { address: '192.0.2.1', port: 53 };
+  for (const level of [1000, 2000, 4000, 8000, 8000]) infra.recordTimeout(s, RRType.AAAA, level);
+  assert.deepEqual(infra.usability(s, labZone.apex, RRType.AAAA), { usable: false, why: 'remembered as unreachable (its AAAA queries time out)', probe: true });
+  assert.deepEqual(infra.usability(s, labZone.apex, RRType.A), { usable: true });
+  assert.equal(infra.timeoutFor(s, RRType.A), 1000);
+  assert.equal(infra.timeoutFor(s, RRType.AAAA), 8000);
+  infra.recordRtt(s, 10, RRType.A);
+  assert.equal(infra.usability(s, labZone.apex, RRType.AAAA).usable, false);
+  infra.recordRtt(s, 10, RRType.AAAA);
+  assert.equal(infra.usability(s, labZone.apex, RRType.AAAA).usable, true);
+});
+
+test('a server that drops AAAA stays usable for A; a later AAAA question sends it one probe, and uses the answer once it is back', async () => {
+  const net = hierarchy();
+  let dropAaaa = true;
+  net.serve(LAB, { kind: 'custom', answer: (q) => (q.type === RRType.AAAA && dropAaaa ? undefined : authoritativeAnswer([labZone], q)) });
+  const { clock, resolver } = setup({}, net);
+  const aaaaToLab = () => net.asked().filter((x) => x === `www.lab. 28@${LAB}`).length;
+  assert.equal((await resolver.resolve(query('www.lab', RRType.AAAA))).rcode, Rcode.SERVFAIL);
+  assert.equal(aaaaToLab(), 5);
+  // Held for AAAA only: the A question is answered.
+  const a = await resolver.resolve(query('www.lab', RRType.A));
+  assert.equal(a.rcode, Rcode.NOERROR);
+  // Past the failure cache, still inside the hold: exactly one probe per question.
+  clock.advance(10);
+  assert.equal((await resolver.resolve(query('www.lab', RRType.AAAA))).rcode, Rcode.SERVFAIL);
+  assert.equal(aaaaToLab(), 6);
+  dropAaaa = false;
+  clock.advance(10);
+  const back = await resolver.resolve(query('www.lab', RRType.AAAA));
+  assert.equal(back.rcode, Rcode.NOERROR);
+  assert.equal(aaaaToLab(), 7);
 });
