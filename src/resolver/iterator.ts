@@ -579,6 +579,11 @@ export class Iterator {
       if (networkErrors.length > 0) reasons.push(reason(EdeCode.NETWORK_ERROR, `network error reaching ${cut.zone}: ${networkErrors.join(', ')}`));
       return { ok: false, minimisationFailed: false, reasons };
     };
+    /**
+     * A limit or the deadline that ends the retransmissions is not the news: every server was
+     * asked and lost queries, and that is what the client hears (EDE 22 naming them).
+     */
+    const cutShort = (limit: Reason): Reason | undefined => (retrying && failures.length > 0 ? undefined : limit);
     const noted = new Set<string>();
     let parentSideTried = false;
     let childSideTried = false;
@@ -593,7 +598,7 @@ export class Iterator {
     }
 
     for (;;) {
-      if (ctx.budget.failure !== undefined) return fail(ctx.budget.failure);
+      if (ctx.budget.failure !== undefined) return fail(cutShort(ctx.budget.failure));
       const fresh: ServerAddress[] = [];
       const again: ServerAddress[] = [];
       for (const a of addresses) {
@@ -685,7 +690,7 @@ export class Iterator {
       attempts.add(server);
       retryable.delete(serverId);
       const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
-      if (spent !== undefined) return fail(spent);
+      if (spent !== undefined) return fail(cutShort(spent));
       const levelMs = d.infra.timeoutFor(server, ask.type);
       const timeoutMs = Math.max(1, Math.min(levelMs, ctx.budget.remainingMs()));
       d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);

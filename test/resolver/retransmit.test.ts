@@ -148,3 +148,18 @@ test('a server that drops AAAA stays usable for A; a later AAAA question sends i
   assert.equal(back.rcode, Rcode.NOERROR);
   assert.equal(aaaaToLab(), 7);
 });
+
+test('when the deadline ends the retransmissions, the client still hears which servers failed', async () => {
+  const net = hierarchy().serve(LAB, { kind: 'timeout' });
+  const { clock, resolver } = setup({ limits: { queryDeadlineMs: 5000, upstreamTimeoutMs: 1000 } }, net);
+  // Each lost query takes its whole timeout: 1 s, then 2 s, then the deadline is reached.
+  net.onQuery = () => {
+    const last = net.log.at(-1);
+    if (last !== undefined && last.server.startsWith(LAB)) clock.t += last.opts.timeoutMs;
+  };
+  const o = await resolver.resolve(query('www.lab', RRType.A));
+  assert.equal(o.rcode, Rcode.SERVFAIL);
+  assert.equal(o.reasons[0]?.ede, EdeCode.NO_REACHABLE_AUTHORITY);
+  assert.match(o.reasons[0]?.text ?? '', new RegExp(`^no reachable authority for lab\\.: ${LAB} timed out \\(\\d times\\)$`));
+  assert.ok(toLab(net.asked()).length < 5, net.asked().join(', '));
+});
