@@ -77,6 +77,14 @@ export const configSchema = object(
       doc: 'Allow querying authoritative servers on loopback addresses (needed by the lab; refused otherwise as a rebinding/loop guard).',
       default: false,
     }),
+    privateAddresses: array(cidr, {
+      doc: 'DNS-rebinding protection: A/AAAA records in these prefixes (and SVCB/HTTPS records whose ipv4hint/ipv6hint names one) are removed from upstream answers, as Unbound\'s private-address. IPv4-mapped IPv6 addresses are checked against the IPv4 prefixes.',
+      default: [],
+    }),
+    privateDomains: array(domainName('A domain whose names may hold private addresses.'), {
+      doc: 'Names at or below these domains are exempt from `privateAddresses` (Unbound\'s private-domain).',
+      default: [],
+    }),
     doIp4: bool({ doc: 'Query authoritative servers over IPv4.', default: true }),
     doIp6: bool({ doc: 'Query authoritative servers over IPv6.', default: true }),
     qnameMinimisation: bool({ doc: 'QNAME minimisation (RFC 9156).', default: true }),
@@ -168,6 +176,7 @@ export const configSchema = object(
         maxReferralDepth: count('Referrals followed for one name before giving up.', 30),
         maxUpstreamQueriesPerQuery: count('Upstream queries one client query may cause in total.', 100),
         maxNsNamesPerDelegation: count('Name server names of one delegation whose addresses we look up (bounds NXNS-style amplification).', 5),
+        maxAttemptsPerServer: count('Queries one question may send to one server address, the first included: a server whose query was lost is asked again once every other server has been tried (Unbound\'s outbound-msg-retry).', 5),
         maxConcurrentSubqueries: count('Sub-queries (NS address lookups, DS/DNSKEY fetches) of one client query in flight at once.', 8),
         queryDeadlineMs: ms('Total time for one client query; on expiry SERVFAIL with EDE 22 (No Reachable Authority).', 10_000),
         upstreamTimeoutMs: ms('Time to wait for one upstream answer before trying another server.', 1500),

@@ -273,6 +273,12 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
     if (msg.answer.length === 0 && msg.authority.length === 0) return { kind: 'lame', why: 'empty answer', fallback: nodata };
     return nodata;
   }
+  if (recursiveLame && nsSets.every((s) => s.name.equals(o.zone))) {
+    // A recursive resolver in the authority's place saying "no data": usable as a last resort, as
+    // its positive answers are (cached only with an SOA, RFC 2308 §5), never held as lameness.
+    const nodata: Usable = { kind: 'answer', authoritative: false, answer: { links: [], end: { kind: 'nodata', name: qname, authority: negativeAuthority } }, dropped };
+    return { kind: 'lame', why: 'non-authoritative NODATA', fallback: nodata };
+  }
   if (nsSets.length > 0) return { kind: 'lame', why: `referral that does not go down (to ${nsSets[0].name})` };
   return { kind: 'lame', why: 'non-authoritative answer without referral' };
 }

@@ -3,7 +3,7 @@
 // are parsed into values. Problems are values that name the config key, never throws: a hints
 // file that vanished between validation and start-up is still a configuration error.
 import { readFileSync } from 'node:fs';
-import { parseServerAddress } from '../config/address.ts';
+import { parseCidr, parseServerAddress } from '../config/address.ts';
 import type { Config } from '../config/config.ts';
 import { RRType } from '../wire/constants.ts';
 import { Name } from '../wire/name.ts';
@@ -11,6 +11,7 @@ import type { RR } from '../wire/types.ts';
 import { parseZone } from '../wire/zonefile.ts';
 import { parseRootHints } from './hints.ts';
 import type { ResolverOptions, ZoneServers } from './options.ts';
+import type { AddressPrefix } from './rebinding.ts';
 import { DEFAULT_UPSTREAM_PORT } from './options.ts';
 import type { ServerAddress } from './transport.ts';
 
@@ -18,7 +19,7 @@ import type { ServerAddress } from './transport.ts';
 export type ResolverConfig = Pick<
   Config,
   | 'rootHints' | 'priming' | 'trustAnchors' | 'insecureDomains' | 'upstreamPort' | 'allowLoopbackUpstreams'
-  | 'doIp4' | 'doIp6' | 'qnameMinimisation' | 'prefetch' | 'forward' | 'cache' | 'limits'
+  | 'doIp4' | 'doIp6' | 'qnameMinimisation' | 'prefetch' | 'forward' | 'cache' | 'limits' | 'privateAddresses' | 'privateDomains'
 >;
 
 export type OptionsFromConfigResult = { ok: true; options: ResolverOptions } | { ok: false; error: string };
@@ -90,6 +91,19 @@ export function optionsFromConfig(config: ResolverConfig): OptionsFromConfigResu
   const forward = forwardZones(config);
   if (!forward.ok) return forward;
 
+  const privateAddresses: AddressPrefix[] = [];
+  for (const [i, text] of config.privateAddresses.entries()) {
+    const c = parseCidr(text);
+    if (!c.ok) return { ok: false, error: `privateAddresses[${i}]: ${c.error}` };
+    privateAddresses.push(c.value);
+  }
+  const privateDomains: Name[] = [];
+  for (const [i, text] of config.privateDomains.entries()) {
+    const n = parseName(text, `privateDomains[${i}]`);
+    if (!n.ok) return n;
+    privateDomains.push(n.value);
+  }
+
   const l = config.limits;
   return {
     ok: true,
@@ -111,11 +125,14 @@ export function optionsFromConfig(config: ResolverConfig): OptionsFromConfigResu
         maxReferralDepth: l.maxReferralDepth,
         maxUpstreamQueriesPerQuery: l.maxUpstreamQueriesPerQuery,
         maxNsNamesPerDelegation: l.maxNsNamesPerDelegation,
+        maxAttemptsPerServer: l.maxAttemptsPerServer,
         maxConcurrentSubqueries: l.maxConcurrentSubqueries,
         queryDeadlineMs: l.queryDeadlineMs,
         upstreamTimeoutMs: l.upstreamTimeoutMs,
         maxCnameChain: l.maxCnameChain,
       },
+      privateAddresses,
+      privateDomains,
     },
   };
 }

@@ -45,6 +45,8 @@ export interface Resolver {
   readonly cache: RRsetCache;
   /** Recent unreachable-authority SERVFAILs, answered again with EDE 13 (failure-cache.ts). */
   readonly failures: FailureCache;
+  /** What is known of each upstream server (RTT, back-off, lameness): for diagnostics and replay. */
+  readonly infra: InfraCache;
   readonly options: ResolverOptions;
   /** Resolves when the background refreshes started so far have finished (tests, shutdown). */
   prefetchIdle(): Promise<void>;
@@ -236,6 +238,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     resolveQuestion,
     cache,
     failures,
+    infra,
     options,
     prefetchIdle: () => prefetches.idle(),
     close() {

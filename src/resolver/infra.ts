@@ -14,8 +14,13 @@ export const UNKNOWN_RTT_MS = 376;
 const SRTT_WEIGHT = 0.875;
 /** The timeout doubles per consecutive timeout, up to this multiple of the base timeout. */
 const MAX_BACKOFF_FACTOR = 8;
-/** Consecutive timeouts after which the address is considered unreachable for a while. */
-const TIMEOUTS_UNTIL_UNREACHABLE = 3;
+/**
+ * Consecutive counted timeouts (each at a higher back-off) after which the address is considered
+ * unreachable for a while. As many as one question may send it by default (maxAttemptsPerServer,
+ * Unbound's outbound-msg-retry), so a query's own retransmissions are not cut short; Unbound blocks
+ * a server only after its timeout has doubled to 120 s, Knot after 4 timeouts in a row.
+ */
+const TIMEOUTS_UNTIL_UNREACHABLE = 5;
 export const UNREACHABLE_HOLD_MS = 60_000;
 /** How long a server that was lame for a zone is skipped for that zone. */
 export const LAME_HOLD_MS = 300_000;
@@ -27,10 +32,28 @@ export const DNSSEC_LAME_HOLD_MS = 60_000;
 /** Exploration: how often a server other than the fastest is picked, so RTTs stay current. */
 export const EXPLORATION_RATE = 0.05;
 
+/**
+ * Timeouts are counted per query-type class, as Unbound's timeout_A / timeout_AAAA / timeout_other:
+ * some servers (and middleboxes) drop AAAA queries while answering A (RFC 4074 §3), and that must
+ * not make the server unreachable for its A queries.
+ */
+type TimeoutClass = 'A' | 'AAAA' | 'other';
+
+interface ClassTimeouts {
+  /** Consecutive counted timeouts: the back-off level of this class. */
+  consecutive: number;
+  heldUntil: number;
+}
+
+function timeoutClass(qtype: number): TimeoutClass {
+  return qtype === RRType.A ? 'A' : qtype === RRType.AAAA ? 'AAAA' : 'other';
+}
+
 interface InfraEntry {
   srttMs: number;
   known: boolean;
-  consecutiveTimeouts: number;
+  readonly timeouts: Record<TimeoutClass, ClassTimeouts>;
+  /** The network said the address cannot be reached (ICMP unreachable): every query type. */
   unreachableUntil: number;
   /** lameKey(zone, qtype) → [held until, why] */
   readonly lame: Map<string, { until: number; why: string }>;
@@ -47,7 +70,11 @@ function lameKey(zone: Name, qtype: number | undefined): string {
   return `${zone.key}|${qtype === undefined ? 'all' : qtype === RRType.A ? 'A' : 'other'}`;
 }
 
-export type Usability = { usable: true } | { usable: false; why: string };
+/**
+ * `probe`: the address is held only for lost queries (not lame): when a zone has no other server
+ * left, one query may still be sent to see whether it is back.
+ */
+export type Usability = { usable: true } | { usable: false; why: string; probe: boolean };
 
 export class InfraCache {
   readonly #lru = new LRUCache<string, InfraEntry>({ max: MAX_INFRA_ENTRIES });
@@ -63,7 +90,8 @@ export class InfraCache {
     const k = serverKey(s);
     let e = this.#lru.get(k);
     if (e === undefined) {
-      e = { srttMs: UNKNOWN_RTT_MS, known: false, consecutiveTimeouts: 0, unreachableUntil: 0, lame: new Map(), dnssecLame: new Map() };
+      const fresh = (): ClassTimeouts => ({ consecutive: 0, heldUntil: 0 });
+      e = { srttMs: UNKNOWN_RTT_MS, known: false, timeouts: { A: fresh(), AAAA: fresh(), other: fresh() }, unreachableUntil: 0, lame: new Map(), dnssecLame: new Map() };
       this.#lru.set(k, e);
     }
     return e;
@@ -73,35 +101,44 @@ export class InfraCache {
     return this.#lru.get(serverKey(s))?.srttMs ?? UNKNOWN_RTT_MS;
   }
 
-  /** The timeout for the next query to `s`: the base, doubled per consecutive timeout. */
-  timeoutFor(s: ServerAddress): number {
-    const n = this.#lru.get(serverKey(s))?.consecutiveTimeouts ?? 0;
+  /** The timeout for the next query of this type to `s`: the base, doubled per consecutive timeout of its class. */
+  timeoutFor(s: ServerAddress, qtype: number): number {
+    const n = this.#lru.get(serverKey(s))?.timeouts[timeoutClass(qtype)].consecutive ?? 0;
     return this.#baseTimeoutMs * Math.min(MAX_BACKOFF_FACTOR, 2 ** n);
   }
 
-  recordRtt(s: ServerAddress, rttMs: number): void {
+  /**
+   * An answer came back. `qtype` (absent for an RTT learnt otherwise) clears the timeouts of its
+   * class only: a server answering A says nothing about its AAAA queries still getting lost.
+   */
+  recordRtt(s: ServerAddress, rttMs: number, qtype?: number): void {
     const e = this.#entry(s);
     e.srttMs = e.known ? SRTT_WEIGHT * e.srttMs + (1 - SRTT_WEIGHT) * rttMs : rttMs;
     e.known = true;
-    e.consecutiveTimeouts = 0;
     e.unreachableUntil = 0;
+    if (qtype !== undefined) {
+      const t = e.timeouts[timeoutClass(qtype)];
+      t.consecutive = 0;
+      t.heldUntil = 0;
+    }
   }
 
   /**
-   * `timeoutMs` is the timeout the lost query was sent with. Only a loss at the current back-off
-   * level counts (as Unbound's rtt_lost does): fifty queries sent together and lost together are
-   * one piece of evidence, not fifty, so a burst under load cannot mark a server unreachable.
+   * `levelMs` is the back-off level the lost query was sent at (timeoutFor when it was sent);
+   * `waitedMs` how long it was waited for, which the query's deadline may have cut shorter. Only a
+   * loss at the current back-off level counts (as Unbound's rtt_lost does): fifty queries sent
+   * together and lost together are one piece of evidence, not fifty, so a burst under load cannot
+   * mark a server unreachable. A wait the deadline shortened still counts at its level: otherwise
+   * a level above the deadline could never be reached and the server never held unreachable.
    */
-  recordTimeout(s: ServerAddress, timeoutMs: number): void {
+  recordTimeout(s: ServerAddress, qtype: number, levelMs: number, waitedMs: number = levelMs): void {
     const e = this.#entry(s);
-    if (timeoutMs < this.timeoutFor(s)) {
-      e.srttMs = Math.max(e.srttMs, timeoutMs);
-      return;
-    }
-    e.consecutiveTimeouts++;
     // A timeout says the server is at least this slow: rank it accordingly.
-    e.srttMs = Math.max(e.srttMs, timeoutMs);
-    if (e.consecutiveTimeouts >= TIMEOUTS_UNTIL_UNREACHABLE) e.unreachableUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
+    e.srttMs = Math.max(e.srttMs, waitedMs);
+    if (levelMs < this.timeoutFor(s, qtype)) return;
+    const t = e.timeouts[timeoutClass(qtype)];
+    t.consecutive++;
+    if (t.consecutive >= TIMEOUTS_UNTIL_UNREACHABLE) t.heldUntil = this.#clock.now() + UNREACHABLE_HOLD_MS;
   }
 
   recordUnreachable(s: ServerAddress): void {
@@ -134,12 +171,15 @@ export class InfraCache {
     const e = this.#lru.get(serverKey(s));
     if (e === undefined) return { usable: true };
     const now = this.#clock.now();
-    if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable' };
     for (const k of [lameKey(zone, undefined), lameKey(zone, qtype)]) {
       const l = e.lame.get(k);
       if (l === undefined) continue;
-      if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})` };
+      if (l.until > now) return { usable: false, why: `remembered as lame (${l.why})`, probe: false };
       e.lame.delete(k);
+    }
+    if (e.unreachableUntil > now) return { usable: false, why: 'remembered as unreachable', probe: true };
+    if (e.timeouts[timeoutClass(qtype)].heldUntil > now) {
+      return { usable: false, why: `remembered as unreachable (its ${timeoutClass(qtype)} queries time out)`, probe: true };
     }
     return { usable: true };
   }

@@ -17,6 +17,7 @@ import { MINIMISED_QTYPE, nextMinimisedLabelCount } from './minimise.ts';
 import type { ResolverOptions, ZoneServers } from './options.ts';
 import { addressText, rdataName, soaRdata } from './rdata-views.ts';
 import type { SynthesisedDenial } from './aggressive-nsec.ts';
+import { RebindingFilter } from './rebinding.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
 
@@ -43,6 +44,12 @@ export interface QueryContext {
   readonly budget: Budget;
   /** Sub-queries (name/type) being resolved: a second request for one is a loop. */
   readonly inProgress: Set<string>;
+  /**
+   * Queries sent per server address and question (`server|name|type`), across every zone cut
+   * tried for it: the maxAttemptsPerServer bound and the one probe of a held server hold for the
+   * whole client query, even when the delegation is fetched again from the parent.
+   */
+  readonly sent: Map<string, number>;
 }
 
 interface NsServer {
@@ -89,6 +96,16 @@ function questionText(q: Question): string {
 /** Error RCODEs that say the server does not serve the zone at all (RFC 1034 lameness). */
 const ZONE_LAME_RCODES: ReadonlySet<number> = new Set([Rcode.REFUSED, Rcode.NOTAUTH]);
 
+/**
+ * The failures of one zone as EDE text: repeats of the same failure (a server asked again after a
+ * lost query) are said once, with their count.
+ */
+export function summariseFailures(failures: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failures) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].map(([f, n]) => (n > 1 ? `${f} (${n} times)` : f)).join(', ');
+}
+
 /** The parent-side glue store is small: it only backs up delegations whose child side fails. */
 const PARENT_GLUE_SHARE = 16;
 
@@ -108,16 +125,18 @@ export class Iterator {
    * to try when every server of the delegation has failed.
    */
   readonly #childNs: RRsetCache;
+  readonly #rebinding: RebindingFilter;
 
   constructor(deps: IteratorDeps) {
     this.#d = deps;
+    this.#rebinding = new RebindingFilter(deps.options.privateAddresses, deps.options.privateDomains);
     const c = deps.options.cache;
     this.#parentGlue = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
     this.#childNs = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
   }
 
   newContext(): QueryContext {
-    return { budget: new Budget(this.#d.options.limits, this.#d.clock), inProgress: new Set() };
+    return { budget: new Budget(this.#d.options.limits, this.#d.clock), inProgress: new Set(), sent: new Map() };
   }
 
   // ---- the CNAME/DNAME chain and the cache --------------------------------------------------
@@ -514,13 +533,33 @@ export class Iterator {
   /**
    * Asks the servers of `cut` until one gives a usable answer or referral. NS names without an
    * address are looked up only when every known address has failed, one at a time, at most
-   * maxNsNamesPerDelegation of them (NXNSAttack).
+   * maxNsNamesPerDelegation of them (NXNSAttack). When every server has been asked once, those
+   * whose query was lost (timeout, garbled reply) are asked again, each at most
+   * maxAttemptsPerServer times in all (Unbound's outbound-msg-retry): one dropped UDP packet to a
+   * zone's only server must not fail the query. The infra cache still rules a server out once it
+   * has lost enough queries in a row, and the query's budget and deadline bound it all.
    */
   async #queryZone(cut: ZoneCut, ask: Question, ctx: QueryContext, minimised: boolean): Promise<ZoneReply> {
     const d = this.#d;
     const opts = d.options;
     const forwarding = cut.kind === 'forward';
-    const tried = new Set<string>();
+    const maxAttempts = opts.limits.maxAttemptsPerServer;
+    const sentKey = (a: ServerAddress) => `${serverKey(a)}|${ask.name.key}|${ask.type}`;
+    const attempts = {
+      has: (a: ServerAddress) => ctx.sent.has(sentKey(a)),
+      get: (a: ServerAddress) => ctx.sent.get(sentKey(a)) ?? 0,
+      add: (a: ServerAddress) => ctx.sent.set(sentKey(a), (ctx.sent.get(sentKey(a)) ?? 0) + 1),
+    };
+    /** Addresses whose last query got no usable reply at all (lost or garbled): asking again may help. */
+    const retryable = new Set<string>();
+    /** Second phase: every address has had its first query; lost ones may be asked again. */
+    let retrying = false;
+    let missingFamiliesQueued = false;
+    /** One query to an address held only for lost queries, when nothing else is left (is it back?). */
+    let probed = false;
+    let probe: ServerAddress | undefined;
+    /** Addresses asked during this call (the first phase asks each once). */
+    const askedHere = new Set<string>();
     const failures: string[] = [];
     const networkErrors: string[] = [];
     const addresses: ServerAddress[] = [];
@@ -548,11 +587,16 @@ export class Iterator {
     const fail = (extra?: Reason): ZoneReply => {
       if (extra !== undefined) return { ok: false, minimisationFailed: false, reasons: [extra] };
       if (fallback !== undefined) return fallback;
-      const detail = failures.length > 0 ? failures.join(', ') : 'no usable server address';
+      const detail = failures.length > 0 ? summariseFailures(failures) : 'no usable server address';
       const reasons = [reason(EdeCode.NO_REACHABLE_AUTHORITY, `no reachable authority for ${cut.zone}: ${detail}`)];
       if (networkErrors.length > 0) reasons.push(reason(EdeCode.NETWORK_ERROR, `network error reaching ${cut.zone}: ${networkErrors.join(', ')}`));
       return { ok: false, minimisationFailed: false, reasons };
     };
+    /**
+     * A limit or the deadline that ends the retransmissions is not the news: every server was
+     * asked and lost queries, and that is what the client hears (EDE 22 naming them).
+     */
+    const cutShort = (limit: Reason): Reason | undefined => (retrying && failures.length > 0 ? undefined : limit);
     const noted = new Set<string>();
     let parentSideTried = false;
     let childSideTried = false;
@@ -567,18 +611,27 @@ export class Iterator {
     }
 
     for (;;) {
-      if (ctx.budget.failure !== undefined) return fail(ctx.budget.failure);
-      const candidates: ServerAddress[] = [];
+      if (ctx.budget.failure !== undefined) return fail(cutShort(ctx.budget.failure));
+      const fresh: ServerAddress[] = [];
+      const again: ServerAddress[] = [];
       for (const a of addresses) {
         const k = serverKey(a);
-        if (tried.has(k)) continue;
+        // Asked in this call: only a lost query is sent again, in the second phase. A server that
+        // answered in an earlier call (the same question met again further down a CNAME chain) is
+        // asked afresh; lost queries count toward maxAttemptsPerServer across the client query.
+        const sent = attempts.get(a);
+        if (sent >= maxAttempts) continue;
+        const here = askedHere.has(k);
+        if (here && !(retrying && retryable.has(k))) continue;
         const u = d.infra.usability(a, cut.zone, ask.type);
-        if (u.usable) candidates.push(a);
-        else if (!noted.has(k)) {
+        if (u.usable) (here ? again : fresh).push(a);
+        else if (!here && !noted.has(k)) {
           noted.add(k);
           failures.push(`${describe(a)} ${u.why}`);
         }
       }
+      // A server not asked yet comes before a retransmission to one that already lost a query.
+      const candidates = fresh.length > 0 ? fresh : again;
       // Servers whose data for this zone recently failed validation are asked last (dnssec lame).
       const trusted = candidates.filter((a) => !d.infra.isDnssecLame(a, cut.zone));
       if (trusted.length === 0 && candidates.length > 0) {
@@ -588,7 +641,11 @@ export class Iterator {
           continue;
         }
       }
-      const server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
+      let server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
+      if (server === undefined && probe !== undefined) {
+        server = probe;
+        probe = undefined;
+      }
       if (server === undefined) {
         const more = await this.#lookupNextNs(lookups, namesLookedUp, ctx, failures);
         if (more !== undefined) {
@@ -616,12 +673,45 @@ export class Iterator {
           for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) addAddresses(this.#parentSideAddresses(s.name));
           if (addresses.length > before) continue;
         }
+        if (!retrying && retryable.size > 0 && maxAttempts > 1) {
+          retrying = true;
+          continue;
+        }
+        if (!missingFamiliesQueued && cut.kind === 'iterate') {
+          // NS names known by one address family only (glue for IPv4 alone, say): their other
+          // family may reach a server that works, as Unbound looks up such missing targets.
+          missingFamiliesQueued = true;
+          const before = lookups.length;
+          for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) {
+            if (s.fixed === true || s.addresses.length === 0) continue;
+            if (opts.doIp4 && !s.addresses.some((a) => isIP(a.address) === 4)) lookups.push({ name: s.name, type: RRType.A });
+            if (opts.doIp6 && !s.addresses.some((a) => isIP(a.address) === 6)) lookups.push({ name: s.name, type: RRType.AAAA });
+          }
+          if (lookups.length > before) continue;
+        }
+        if (!probed) {
+          // Every address is held unreachable or lame: rather than fail for the whole hold, one
+          // held only for lost queries is asked once, so a server that came back is noticed (as
+          // Unbound and Knot re-probe timed-out servers). Its loss counts like any other.
+          probed = true;
+          const held = addresses.filter((a) => {
+            if (attempts.has(a)) return false;
+            const u = d.infra.usability(a, cut.zone, ask.type);
+            return !u.usable && u.probe;
+          });
+          probe = chooseServer(held, d.infra, d.random);
+          if (probe !== undefined) continue;
+        }
         return fail(ctx.budget.failure);
       }
-      tried.add(serverKey(server));
+      const serverId = serverKey(server);
+      attempts.add(server);
+      askedHere.add(serverId);
+      retryable.delete(serverId);
       const spent = ctx.budget.takeUpstreamQuery(ask.name.toString());
-      if (spent !== undefined) return fail(spent);
-      const timeoutMs = Math.max(1, Math.min(d.infra.timeoutFor(server), ctx.budget.remainingMs()));
+      if (spent !== undefined) return fail(cutShort(spent));
+      const levelMs = d.infra.timeoutFor(server, ask.type);
+      const timeoutMs = Math.max(1, Math.min(levelMs, ctx.budget.remainingMs()));
       d.log.debug(`asking ${describe(server)} (${cut.zone}) ${questionText(ask)}`);
       let r = await d.transport.query(server, ask, { rd: forwarding, cd: forwarding, dnssecOk: true, tcp: cut.tcp === true, timeoutMs });
       if (r.ok && r.message.flags.tc && !r.tcp) {
@@ -638,28 +728,34 @@ export class Iterator {
       }
       if (!r.ok) {
         if (r.kind === 'timeout') {
-          d.infra.recordTimeout(server, timeoutMs);
+          d.infra.recordTimeout(server, ask.type, levelMs, timeoutMs);
           failures.push(`${describe(server)} timed out`);
+          retryable.add(serverId);
         } else if (r.kind === 'network') {
           d.infra.recordUnreachable(server);
           failures.push(`${describe(server)} unreachable`);
           networkErrors.push(`${describe(server)}: ${r.detail}`);
         } else {
           failures.push(`${describe(server)} sent ${r.kind === 'malformed' ? 'a malformed' : 'a mismatched'} answer`);
+          retryable.add(serverId);
         }
         continue;
       }
-      d.infra.recordRtt(server, r.rttMs);
-      const c = classifyResponse(r.message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
+      d.infra.recordRtt(server, r.rttMs, ask.type);
+      // DNS-rebinding protection first: nothing below sees, uses or caches a private address.
+      const scrubbed = this.#rebinding.scrub(r.message);
+      if (scrubbed.removed > 0) d.log.debug(`removed ${scrubbed.removed} private-address record(s) from ${describe(server)}'s reply for ${questionText(ask)}`);
+      const message = scrubbed.message;
+      const c = classifyResponse(message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
       if (c.kind === 'lame' && minimised && c.fallback !== undefined && c.why === 'empty answer') {
         // An empty reply to a hidden (minimised) query is the usual empty non-terminal.
-        return { ok: true, classified: c.fallback, server, message: r.message };
+        return { ok: true, classified: c.fallback, server, message };
       }
       if (c.kind === 'lame') {
         if (minimised && (c.rcode !== undefined || c.why.startsWith('non-authoritative'))) return { ok: false, minimisationFailed: true };
         if (c.fallback !== undefined) {
           // Usable as a last resort; not held as lameness, so the next query tries again.
-          fallback ??= { ok: true, classified: c.fallback, server, message: r.message };
+          fallback ??= { ok: true, classified: c.fallback, server, message };
           failures.push(`${describe(server)} ${c.why}`);
           continue;
         }
@@ -672,7 +768,7 @@ export class Iterator {
         continue;
       }
       if (c.dropped > 0) d.log.debug(`dropped ${c.dropped} out-of-bailiwick record(s) from ${describe(server)} for ${cut.zone}`);
-      return { ok: true, classified: c, server, message: r.message };
+      return { ok: true, classified: c, server, message };
     }
   }
 

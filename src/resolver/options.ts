@@ -3,6 +3,7 @@
 // `optionsFromConfig` (./config-options.ts) maps it here.
 import type { Name } from '../wire/name.ts';
 import type { RR } from '../wire/types.ts';
+import type { AddressPrefix } from './rebinding.ts';
 import type { ServerAddress } from './transport.ts';
 
 /** A zone and the servers that answer for it. */
@@ -37,6 +38,8 @@ export interface Limits {
   readonly maxReferralDepth: number;
   readonly maxUpstreamQueriesPerQuery: number;
   readonly maxNsNamesPerDelegation: number;
+  /** Queries one question may send to one server address, its first included (Unbound's outbound-msg-retry). */
+  readonly maxAttemptsPerServer: number;
   readonly maxConcurrentSubqueries: number;
   readonly queryDeadlineMs: number;
   readonly upstreamTimeoutMs: number;
@@ -71,6 +74,13 @@ export interface ResolverOptions {
    * TTL (Unbound's `prefetch`, default off there too): popular names then never expire.
    */
   readonly prefetch: boolean;
+  /**
+   * DNS-rebinding protection (Unbound's private-address): A/AAAA records in these netblocks, and
+   * SVCB/HTTPS records hinting at them, are removed from upstream replies.
+   */
+  readonly privateAddresses: readonly AddressPrefix[];
+  /** Names at or below these domains may hold private addresses (Unbound's private-domain). */
+  readonly privateDomains: readonly Name[];
 }
 
 /** What callers pass: any subset, sections merged key by key with the defaults. */
@@ -87,6 +97,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxReferralDepth: 30,
   maxUpstreamQueriesPerQuery: 100,
   maxNsNamesPerDelegation: 5,
+  maxAttemptsPerServer: 5,
   maxConcurrentSubqueries: 8,
   queryDeadlineMs: 10_000,
   upstreamTimeoutMs: 1500,
@@ -111,5 +122,7 @@ export function resolveOptions(input: ResolverOptionsInput): ResolverOptions {
     cache: { ...DEFAULT_CACHE, ...input.cache },
     limits: { ...DEFAULT_LIMITS, ...input.limits },
     prefetch: input.prefetch ?? false,
+    privateAddresses: input.privateAddresses ?? [],
+    privateDomains: input.privateDomains ?? [],
   };
 }

@@ -158,6 +158,8 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
       trustAnchors: c.config.trustAnchors,
       insecureDomains: c.config.insecureDomains,
       cache: cacheOptions(scenario),
+      privateAddresses: c.config.privateAddresses,
+      privateDomains: c.config.privateDomains,
     };
     let validator: DnssecValidator | undefined;
     if (c.config.trustAnchors.length > 0) {
@@ -173,7 +175,12 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
         ...(validator !== undefined ? { validator } : {}),
       });
       validator?.attachCache(r.cache);
-      return { ok: true, resolve: withPolicy(r.resolve, c.config.trustAnchors, snoopPrefixes(scenario)), close: () => r.close() };
+      return {
+        ok: true,
+        resolve: withPolicy(r.resolve, c.config.trustAnchors, snoopPrefixes(scenario)),
+        close: () => r.close(),
+        recordRtt: (server, rttMs) => r.infra.recordRtt(server, rttMs),
+      };
     } catch (e) {
       return { ok: false, reason: `createResolver rejected the config: ${e instanceof Error ? e.message : String(e)}` };
     }

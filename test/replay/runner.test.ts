@@ -14,7 +14,7 @@ import type { Message } from '../../src/wire/types.ts';
 import { HARNESS_DIR } from './corpus.ts';
 import { parseRpl, type Scenario } from './rpl-parser.ts';
 import { parseRrText } from './rr-text.ts';
-import { parseOverrideDate, runScenario, scenarioStartMs, withoutNonMinimalExtras, type ResolverFactory } from './runner.ts';
+import { parseInfraRtt, parseOverrideDate, runScenario, scenarioStartMs, withoutNonMinimalExtras, type ResolverFactory } from './runner.ts';
 import { scenarioResolverConfig } from './scenario-config.ts';
 import { skipReasons } from './skip-rules.ts';
 
@@ -289,4 +289,20 @@ test('background upstream queries (a prefetch) are answered by the ranges of the
     return { ok: true, resolve };
   };
   assert.deepEqual(await runScenario(parsed.scenario, factory, { parseRr: parseRrText }), { status: 'pass' });
+});
+
+test('INFRA_RTT hands the RTT to the resolver before the steps after it; without the hook it is a skip', async () => {
+  assert.deepEqual(parseInfraRtt('1.2.3.44 example.net. 900'), { server: { address: '1.2.3.44', port: 53 }, rttMs: 900 });
+  assert.equal(parseInfraRtt('1.2.3.44 900'), undefined);
+  const s = scenario('STEP 1 INFRA_RTT 1.2.3.44 example.net. 900\n' + clientQuery(2, 'a.') + replyStep(3, 'a.') + checkRcode(4, 'a.', 'NOERROR'));
+  assert.deepEqual(skipReasons(s), []);
+  const rtts: string[] = [];
+  const base = forwardingFactory([]);
+  const withRtt: ResolverFactory = (sc, env) => {
+    const made = base(sc, env);
+    return made.ok ? { ...made, recordRtt: (server, ms) => rtts.push(`${server.address}@${server.port} ${ms}`) } : made;
+  };
+  assert.deepEqual(await runScenario(s, withRtt, { parseRr: parseRrText }), { status: 'pass' });
+  assert.deepEqual(rtts, ['1.2.3.44@53 900']);
+  assert.deepEqual(await runScenario(s, base, { parseRr: parseRrText }), { status: 'skip', reason: 'INFRA_RTT: this resolver takes no RTT' });
 });

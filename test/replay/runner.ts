@@ -15,7 +15,7 @@ import type { Resolve } from '../../src/wire/outcome.ts';
 import type { Message, RR } from '../../src/wire/types.ts';
 import { matchMessage, type RrPrinter } from './compare.ts';
 import { buildPacket, type RrTextParser } from './packet.ts';
-import { describeQuery, entryMatchesQuery, parseRplAddress, ReplayTransport, type ScriptedEntry, type ScriptedRange } from './replay-transport.ts';
+import { describeQuery, entryMatchesQuery, parseRplAddress, ReplayTransport, type ScriptedEntry, type ScriptedRange, type ServerAddress } from './replay-transport.ts';
 import { serverOption, type Entry, type Scenario, type Step } from './rpl-parser.ts';
 
 export interface ReplayClock {
@@ -27,7 +27,15 @@ export interface ReplayEnv {
   readonly clock: ReplayClock;
 }
 
-export type ResolverFactoryResult = { ok: true; resolve: Resolve; close?: () => void } | { ok: false; reason: string };
+export type ResolverFactoryResult =
+  | {
+    ok: true;
+    resolve: Resolve;
+    close?: () => void;
+    /** INFRA_RTT: the resolver measured this RTT to the server (anchord keeps RTTs per address, not per zone). */
+    recordRtt?: (server: ServerAddress, rttMs: number) => void;
+  }
+  | { ok: false; reason: string };
 /** Builds a fresh resolver for a scenario; `ok: false` means the scenario's config cannot be expressed. */
 export type ResolverFactory = (scenario: Scenario, env: ReplayEnv) => ResolverFactoryResult;
 
@@ -161,6 +169,18 @@ interface PendingAnswer {
   readonly reasons: readonly Reason[];
 }
 
+const INFRA_RTT = 'INFRA_RTT';
+
+/**
+ * `STEP n INFRA_RTT 1.2.3.44 example.net. 900`: testbound sets Unbound's RTT estimate for the server
+ * (per zone there; the zone is not needed here, anchord's estimate is per address).
+ */
+export function parseInfraRtt(args: string): { server: ServerAddress; rttMs: number } | undefined {
+  const w = args.trim().split(/\s+/);
+  if (w.length !== 3 || !/^[0-9]+$/.test(w[2])) return undefined;
+  return { server: parseRplAddress(w[0]), rttMs: Number(w[2]) };
+}
+
 /** testbound gives up after this many event rounds ("it loops"); ours counts the same way. */
 const MAX_ROUNDS = 20_000;
 
@@ -212,7 +232,7 @@ async function runSteps(scenario: Scenario, factory: ResolverFactory, options: R
   const built = buildRanges(scenario, options.parseRr);
   if (!built.ok) return { status: 'fail', reason: `harness: ${built.reason}` };
   const steps = scenario.steps;
-  const unsupported = steps.find((st) => st.kind === 'unsupported');
+  const unsupported = steps.find((st) => st.kind === 'unsupported' && st.name !== INFRA_RTT);
   if (unsupported !== undefined && unsupported.kind === 'unsupported') return { status: 'skip', reason: `uses step kind ${unsupported.name}` };
   if (steps.some((st) => st.kind === 'TIME_PASSES' && st.seconds === undefined)) return { status: 'skip', reason: 'TIME_PASSES with testbound macro variables' };
   const stepEntries = buildStepEntries(steps, options.parseRr);
@@ -224,6 +244,11 @@ async function runSteps(scenario: Scenario, factory: ResolverFactory, options: R
   const made = factory(scenario, { transport, clock });
   if (!made.ok) return { status: 'skip', reason: made.reason };
   if (made.close !== undefined) closers.push(made.close);
+  const rttSteps = steps.filter((st) => st.kind === 'unsupported' && st.name === INFRA_RTT);
+  if (rttSteps.length > 0 && made.recordRtt === undefined) return { status: 'skip', reason: 'INFRA_RTT: this resolver takes no RTT' };
+  for (const st of rttSteps) {
+    if (st.kind === 'unsupported' && parseInfraRtt(st.args) === undefined) return { status: 'fail', reason: `harness: STEP ${st.n} INFRA_RTT "${st.args}" is not "address zone rtt"`, step: st.n };
+  }
   // Unbound's default for minimal-responses changed over the years (the corpus spans them), so only
   // an explicit `yes` makes the NS set and glue of a positive answer count.
   const ignoreExtras = (options.ignoreNonMinimalExtras ?? true) && serverOption(scenario.config, 'minimal-responses') !== 'yes';
@@ -382,8 +407,13 @@ async function runSteps(scenario: Scenario, factory: ResolverFactory, options: R
       case 'TRAFFIC':
         advance();
         break;
-      case 'unsupported':
-        return { status: 'skip', reason: `uses step kind ${m.name}` };
+      case 'unsupported': {
+        const rtt = m.name === INFRA_RTT ? parseInfraRtt(m.args) : undefined;
+        if (rtt === undefined || made.recordRtt === undefined) return { status: 'skip', reason: `uses step kind ${m.name}` };
+        made.recordRtt(rtt.server, rtt.rttMs);
+        advance();
+        break;
+      }
     }
   }
   if (answers.length > 0) return { status: 'fail', reason: `${answers.length} answer(s) never checked (first from the QUERY at line ${answers[0].queryLine})` };

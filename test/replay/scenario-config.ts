@@ -2,6 +2,8 @@
 // zones, trust anchors, negative trust anchors (domain-insecure), QNAME minimisation and prefetch.
 import { Name } from '../../src/wire/name.ts';
 import type { RR } from '../../src/wire/types.ts';
+import { parseCidr } from '../../src/config/address.ts';
+import type { AddressPrefix } from '../../src/resolver/rebinding.ts';
 import type { RrTextParser } from './packet.ts';
 import { parseRplAddress, type ServerAddress } from './replay-transport.ts';
 import { blockOptions, serverOption, serverOptions, type Scenario } from './rpl-parser.ts';
@@ -28,6 +30,9 @@ export interface ScenarioResolverConfig {
   readonly ede: boolean;
   /** `prefetch: yes` (Unbound's default is no). */
   readonly prefetch: boolean;
+  /** private-address / private-domain: the DNS-rebinding filter. */
+  readonly privateAddresses: readonly AddressPrefix[];
+  readonly privateDomains: readonly Name[];
 }
 
 export type ScenarioConfigResult = { ok: true; config: ScenarioResolverConfig } | { ok: false; reason: string };
@@ -77,9 +82,23 @@ export function scenarioResolverConfig(scenario: Scenario, parseRr: RrTextParser
     if (n === undefined) return { ok: false, reason: `domain-insecure "${d}" is not a name` };
     insecureDomains.push(n);
   }
+  const privateAddresses: AddressPrefix[] = [];
+  for (const text of serverOptions(scenario.config, 'private-address')) {
+    const c = parseCidr(text.trim().replace(/^"(.*)"$/, '$1'));
+    if (!c.ok) return { ok: false, reason: `private-address "${text}": ${c.error}` };
+    privateAddresses.push(c.value);
+  }
+  const privateDomains: Name[] = [];
+  for (const text of serverOptions(scenario.config, 'private-domain')) {
+    const n = parseZoneName(text.trim().replace(/^"(.*)"$/, '$1'));
+    if (n === undefined) return { ok: false, reason: `private-domain "${text}" is not a name` };
+    privateDomains.push(n);
+  }
   return {
     ok: true,
     config: {
+      privateAddresses,
+      privateDomains,
       stubZones,
       forwardZones,
       qnameMinimisation: yes(serverOption(scenario.config, 'qname-minimisation'), true),

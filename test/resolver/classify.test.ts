@@ -69,3 +69,18 @@ test('RFC 9156 minimisation: one label at a time, then bounded steps', () => {
   assert.equal(nextMinimisedLabelCount(30, 4, 4), 4 + Math.floor(26 / 6));
   assert.equal(nextMinimisedLabelCount(30, 20, 10), 30);
 });
+
+test('a recursive server\'s NODATA without AA (the zone\'s own NS set, no SOA) is a last-resort fallback, not plain lameness', () => {
+  const empty = reply(q, Rcode.NOERROR, false, [], [ns('lab', 'ns.lab')]);
+  const rec = classifyResponse({ ...empty, flags: { ...empty.flags, ra: true } }, opts('lab'));
+  assert.equal(rec.kind, 'lame');
+  assert.equal(rec.kind === 'lame' && rec.why, 'non-authoritative NODATA');
+  assert.equal(rec.kind === 'lame' && rec.fallback?.kind === 'answer' && rec.fallback.answer.end.kind, 'nodata');
+  // Without RA (not a recursive server) the same reply is lameness with nothing to fall back on.
+  const plain = classifyResponse(empty, opts('lab'));
+  assert.equal(plain.kind === 'lame' && plain.fallback, undefined);
+  // A recursive server pointing elsewhere (an upward NS set) stays plain lameness.
+  const up = reply({ ...q }, Rcode.NOERROR, false, [], [ns('.', 'a.root')]);
+  const upRec = classifyResponse({ ...up, flags: { ...up.flags, ra: true } }, opts('lab'));
+  assert.equal(upRec.kind === 'lame' && upRec.fallback, undefined);
+});

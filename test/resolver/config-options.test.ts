@@ -64,3 +64,16 @@ test('no trust anchor files: no anchors (validation off)', () => {
   assert.ok(r.ok);
   assert.deepEqual(r.options.trustAnchors, []);
 });
+
+test('privateAddresses and privateDomains become prefixes and names', () => {
+  const r = optionsFromConfig(config({ privateAddresses: ['10.0.0.0/8', 'fd00::/8', '192.0.2.7'], privateDomains: ['home.arpa', 'corp.example.'] }));
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.options.privateAddresses, [
+    { network: '10.0.0.0', prefix: 8, family: 4 },
+    { network: 'fd00::', prefix: 8, family: 6 },
+    { network: '192.0.2.7', prefix: 32, family: 4 },
+  ]);
+  assert.deepEqual(r.options.privateDomains.map((n) => n.toString()), ['home.arpa.', 'corp.example.']);
+  const bad = optionsFromConfig(config({ privateAddresses: ['10.0.0.0/33'] }));
+  assert.ok(!bad.ok && bad.error.startsWith('privateAddresses[0]:'), bad.ok ? '' : bad.error);
+});
