@@ -545,7 +545,13 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     // The signer of the NSEC/NSEC3 proof names the zone; without one, the signer of the SOA; an
     // unsigned denial's zone is at its SOA's owner, the apex.
     const signedProof = step.authority.find((s) => PROOF_TYPES.has(s.type) && s.sigs.length > 0);
-    const apex = step.authority.find((s) => s.type === RRType.SOA)?.name ?? step.zone;
+    // Without an SOA, or with one above the trust anchor closest to the name (a forwarder's answer
+    // is asked as "."), the name itself is where the walk from its anchor ends: a stripped denial
+    // under an anchor must meet that anchor's keys, never an unanchored zone's "insecure".
+    const owner = dataOwnerZone(step.question.name, step.question.type);
+    const soaOwner = step.authority.find((s) => s.type === RRType.SOA)?.name;
+    const ownerAnchor = closestAnchor(anchors, owner);
+    const apex = soaOwner !== undefined && (ownerAnchor === undefined || soaOwner.isSubdomainOf(ownerAnchor.zone)) ? soaOwner : owner;
     const zone = signerZone(signedProof ?? step.authority.find((s) => s.sigs.length > 0), step.zone, apex);
     let keys = await keysFor(zone, run);
     // A signed SOA without any proof: a co-hosted child can answer for a name in an insecure

@@ -276,6 +276,17 @@ test('validation: a forged RRSIG naming an unanchored ancestor cannot downgrade 
   assert.equal(v.security, 'bogus');
 });
 
+test('validation: a stripped denial from a forwarder ("." asked, no SOA) under a closer anchor is bogus, not insecure', async () => {
+  const dsLine = readFileSync(join(DEFAULT_ZONES_DIR, 'signed', 'lab.zone'), 'utf8').split('\n').find((l) => /^secure\.lab\.\s.*\sDS\s/.test(l));
+  assert.ok(dsLine !== undefined);
+  const h = harness({}, `secure.lab. 3600 IN DS ${dsLine.split(/\sDS\s/)[1]}`);
+  // The NSECs of secure.lab. with their RRSIGs removed, and no SOA: "." (unanchored here) must not judge it.
+  const stripped = labSets('secure.lab', RRType.NSEC).map((s) => ({ ...s, sigs: [] }));
+  const qq = q('www.secure.lab', RRType.AAAA);
+  const v = await h.validator.validateResolution(resolution(qq, Rcode.NOERROR, [step('nodata', '.', qq, [], stripped)]), h.context());
+  assert.equal(v.security, 'bogus', JSON.stringify(v.reasons));
+});
+
 // ---- behaviour added for the Unbound replay corpus (val_*) ----------------------------------
 
 test('validation: the DS in a referral is used; no DS query is sent for that cut', async () => {
