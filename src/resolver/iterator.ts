@@ -597,6 +597,21 @@ export class Iterator {
      * asked and lost queries, and that is what the client hears (EDE 22 naming them).
      */
     const cutShort = (limit: Reason): Reason | undefined => (retrying && failures.length > 0 ? undefined : limit);
+    /**
+     * NS names known by one address family only (glue for IPv4 alone, say): their other family may
+     * reach a server that works, as Unbound looks up such missing targets. Queued once per call.
+     */
+    const queueMissingFamilies = (): boolean => {
+      if (missingFamiliesQueued || cut.kind !== 'iterate') return false;
+      missingFamiliesQueued = true;
+      const before = lookups.length;
+      for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) {
+        if (s.fixed === true || s.addresses.length === 0) continue;
+        if (opts.doIp4 && !s.addresses.some((a) => isIP(a.address) === 4)) lookups.push({ name: s.name, type: RRType.A });
+        if (opts.doIp6 && !s.addresses.some((a) => isIP(a.address) === 6)) lookups.push({ name: s.name, type: RRType.AAAA });
+      }
+      return lookups.length > before;
+    };
     const noted = new Set<string>();
     let parentSideTried = false;
     let childSideTried = false;
@@ -640,6 +655,9 @@ export class Iterator {
           addAddresses(more);
           continue;
         }
+        // Every known address is dnssec lame: the other family of the zone's NS names may be a
+        // server that answers correctly (Unbound fetches such targets when its choice is blacklisted).
+        if (queueMissingFamilies()) continue;
       }
       let server = chooseServer(trusted.length > 0 ? trusted : candidates, d.infra, d.random);
       if (server === undefined && probe !== undefined) {
@@ -677,18 +695,7 @@ export class Iterator {
           retrying = true;
           continue;
         }
-        if (!missingFamiliesQueued && cut.kind === 'iterate') {
-          // NS names known by one address family only (glue for IPv4 alone, say): their other
-          // family may reach a server that works, as Unbound looks up such missing targets.
-          missingFamiliesQueued = true;
-          const before = lookups.length;
-          for (const s of [...cut.servers, ...this.#childSideServers(cut.zone)]) {
-            if (s.fixed === true || s.addresses.length === 0) continue;
-            if (opts.doIp4 && !s.addresses.some((a) => isIP(a.address) === 4)) lookups.push({ name: s.name, type: RRType.A });
-            if (opts.doIp6 && !s.addresses.some((a) => isIP(a.address) === 6)) lookups.push({ name: s.name, type: RRType.AAAA });
-          }
-          if (lookups.length > before) continue;
-        }
+        if (queueMissingFamilies()) continue;
         if (!probed) {
           // Every address is held unreachable or lame: rather than fail for the whole hold, one
           // held only for lost queries is asked once, so a server that came back is noticed (as

@@ -24,8 +24,9 @@ import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
 import type { AnswerStep, BogusOrigin, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
-import { DEFAULT_CACHE } from './options.ts';
+import { DEFAULT_CACHE, DEFAULT_UPSTREAM_PORT } from './options.ts';
 import { rdataName } from './rdata-views.ts';
+import { describeServer } from './transport.ts';
 import { anchorEvent, cachedKeysEvent, denialEvent, dnskeyEvent, dsEvent, keysEvent, noDsEvent, rrsetEvent } from './trace.ts';
 
 export interface ValidatorConfig {
@@ -138,6 +139,11 @@ function signerZone(set: RRset | undefined, asked: Name, unsignedAt: Name = aske
   // everything), so the DS walk from the anchor down to `unsignedAt` finds the real cut; each cut
   // on the way is proven by its parent's keys, so this cannot downgrade a secure zone.
   return unsignedAt.isSubdomainOf(asked) ? unsignedAt : asked;
+}
+
+/** An RRSIG of `set` names `zone` as its signer: the data claims `zone` is a zone apex. */
+function signedBy(set: RRset | undefined, zone: Name): boolean {
+  return set !== undefined && decodeSigs(set).some((sig) => sig.signerName.equals(zone));
 }
 
 /**
@@ -328,10 +334,47 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   };
 
   /**
+   * A DS answer that proves nothing about `name`: bogus, and the text names the server that sent it
+   * (the bogus-restart machinery blames the parent's servers that answered this DS question). An
+   * alias cached from it is dropped, so a retry asks again instead of reading it back.
+   */
+  const badDsAnswer = (name: Name, res: Resolution, ede: number, what: string, run: Run): KeyEntry => {
+    const step = res.steps.find((s) => s.question.name.equals(name) && s.question.type === RRType.DS);
+    const from = step?.server !== undefined
+      ? ` from ${describeServer(step.server, DEFAULT_UPSTREAM_PORT)} (a server of ${step.zone.toString()})`
+      : step?.fromCache === true ? ' (cached)' : '';
+    cache?.setSecurity(name, RRType.CNAME, RRClass.IN, 'bogus', undefined, 0);
+    return bogusEntry(name, reason(ede, `DS query for ${name.toString()}${from} ${what}`), run);
+  };
+
+  /**
+   * A CNAME at `name` answering its DS question. A CNAME owner holds no other data (RFC 2181 §10.1),
+   * NS included, so a signed CNAME that really exists at `name` in the parent zone shows `name` is
+   * no cut (a name in between, as in a.example.com CNAME with sub.a.example.com delegated). It is
+   * never proof when it is expanded from a wildcard (then `name` itself does not exist, nothing
+   * below it either, and the answer lacks even the denial a wildcard answer needs, RFC 4035
+   * §5.3.4), nor when `name` is the zone the data's RRSIG names as signer: a zone apex is never an
+   * alias, so the parent server contradicts the child, and its DS answer is the bogus one.
+   */
+  const cnameForDs = (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, alias: RRset, res: Resolution, apex: boolean, run: Run): KeyEntry | 'no-cut' => {
+    const v = validateRRset(alias, parent, run.now, run.budget, check);
+    run.context.trace?.(rrsetEvent(alias, parent.zone, v, { checked: true }));
+    if (v.security === 'bogus') return badDsAnswer(name, res, v.reason.ede, `was answered with a CNAME that does not verify: ${v.reason.text}`, run);
+    if (v.wildcard !== undefined) {
+      return badDsAnswer(name, res, EdeCode.DNSSEC_BOGUS, `was answered with a CNAME expanded from the wildcard ${v.wildcard.toString()}, not a DS or its denial: no proof that ${name.toString()} is not a zone cut`, run);
+    }
+    if (apex) {
+      return badDsAnswer(name, res, EdeCode.DNSSEC_BOGUS, `was answered with a CNAME, yet ${name.toString()} signs data as a zone: a zone apex is never an alias`, run);
+    }
+    run.caps.push({ name: alias.name, type: alias.type, ttl: v.ttl });
+    return 'no-cut';
+  };
+
+  /**
    * One step down the chain: is `name` (below the secure zone `parent`) a zone cut, and if so what
    * are its keys? Asks for `name` DS, which the parent answers (RFC 4035 §3.1.4.1).
    */
-  const descend = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, run: Run): Promise<KeyEntry | 'no-cut'> => {
+  const descend = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, apex: boolean, run: Run): Promise<KeyEntry | 'no-cut'> => {
     const hinted = await fromReferral(parent, name, run);
     if (hinted !== undefined) return hinted;
     const res = await run.context.fetch({ name, type: RRType.DS, class: RRClass.IN });
@@ -341,15 +384,12 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       const dsSet = res.answer.find((s) => s.type === RRType.DS && s.name.equals(name));
       if (dsSet !== undefined) return keysFromDs(parent, name, dsSet, res.fromCache, run);
       const alias = res.answer.find((s) => s.type === RRType.CNAME && s.name.equals(name));
-      if (alias !== undefined && res.answer[0] === alias) {
-        // A CNAME at `name` signed by the parent: the name is data in the parent zone, so no cut is
-        // there (a cut's DS is answered with DS or its denial, RFC 4035 §3.1.4.1). Unbound agrees.
-        const v = validateAll([alias], parent, run);
-        if (!v.ok) return bogusEntry(name, v.reason, run);
-        return 'no-cut';
-      }
+      if (alias !== undefined && res.answer[0] === alias) return cnameForDs(parent, name, alias, res, apex, run);
       if (res.answer.length > 0) {
-        return bogusEntry(name, reason(EdeCode.DNSSEC_BOGUS, `DS query for ${n} was answered with an alias, not a DS or its denial`), run);
+        // A DNAME above `name` (and the CNAME synthesised from it): every name below the DNAME's
+        // owner is redirected (RFC 6672 §2.3), so none can be a cut; the parent answers a cut's DS
+        // with DS or its denial (RFC 4035 §3.1.4.1), never with an alias.
+        return badDsAnswer(name, res, EdeCode.DNSSEC_BOGUS, `was answered with ${rrTypeToString(res.answer[0]?.type ?? RRType.CNAME)} ${res.answer[0]?.name.toString() ?? n}, not a DS or its denial`, run);
       }
       const step = res.steps.find((s) => s.kind === 'nodata');
       const authority = step?.authority ?? res.authority;
@@ -395,8 +435,11 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     reason: reason(failed.reason.ede, `${failed.reason.text}; trust anchor for ${failed.zone.toString()} treated as insecure (hardenDnssecStripped is off)`),
   });
 
-  /** The validated keys for `zone`: walks from the closest trust anchor down, cut by cut. */
-  const keysFor = async (zone: Name, run: Run): Promise<KeyEntry> => {
+  /**
+   * The validated keys for `zone`: walks from the closest trust anchor down, cut by cut. `signed`:
+   * an RRSIG names `zone` as its signer, so `zone` claims to be a zone apex (see cnameForDs).
+   */
+  const keysFor = async (zone: Name, run: Run, signed = false): Promise<KeyEntry> => {
     const anchor = closestAnchor(anchors, zone);
     const nta = negativeAnchorFor(insecureDomains, zone);
     if (nta !== undefined && (anchor === undefined || nta.labelCount >= anchor.zone.labelCount)) {
@@ -425,7 +468,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         cur = cached;
         continue;
       }
-      const next = await descend(cur, name, run);
+      const next = await descend(cur, name, signed && labels === zone.labelCount, run);
       if (next !== 'no-cut') cur = next;
       keyCache.set(name, cur);
     }
@@ -483,7 +526,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
       return { security: 'insecure' };
     }
     const zone = signerZone(set, step.zone, dataOwnerZone(set.name, set.type));
-    const keys = await keysFor(zone, run);
+    const keys = await keysFor(zone, run, signedBy(set, zone));
     const fromKeys = withUnsignedStep(fromEntry(keys), set, step);
     if (fromKeys !== undefined || keys.security !== 'secure') {
       const part = fromKeys ?? { security: 'insecure' as const };
@@ -552,8 +595,9 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     const soaOwner = step.authority.find((s) => s.type === RRType.SOA)?.name;
     const ownerAnchor = closestAnchor(anchors, owner);
     const apex = soaOwner !== undefined && (ownerAnchor === undefined || soaOwner.isSubdomainOf(ownerAnchor.zone)) ? soaOwner : owner;
-    const zone = signerZone(signedProof ?? step.authority.find((s) => s.sigs.length > 0), step.zone, apex);
-    let keys = await keysFor(zone, run);
+    const signedSet = signedProof ?? step.authority.find((s) => s.sigs.length > 0);
+    const zone = signerZone(signedSet, step.zone, apex);
+    let keys = await keysFor(zone, run, signedBy(signedSet, zone));
     // A signed SOA without any proof: a co-hosted child can answer for a name in an insecure
     // delegation with its parent's SOA. Signed proofs already seen (the referral, or the alias answer
     // that led here, as Unbound's negative cache has them) may show such a cut below the SOA's zone.

@@ -59,10 +59,13 @@ export class FakeZone {
     return { zone: this.name, ds: [this.ds()], dnskeys: [] };
   }
 
-  /** `set` with an RRSIG by this zone; `opts.broken` makes the signature fail, `opts.originalTtl`/`expiresIn` shape it. */
-  sign(set: Omit<RRset, 'sigs' | 'class' | 'ttl'> & { ttl?: number }, opts: { broken?: boolean; originalTtl?: number; expiresIn?: number } = {}): RRset {
+  /**
+   * `set` with an RRSIG by this zone; `opts.broken` makes the signature fail, `opts.originalTtl`/`expiresIn` shape it,
+   * `opts.labels` below the owner's label count marks it expanded from a wildcard (RFC 4035 §5.3.4).
+   */
+  sign(set: Omit<RRset, 'sigs' | 'class' | 'ttl'> & { ttl?: number }, opts: { broken?: boolean; originalTtl?: number; expiresIn?: number; labels?: number } = {}): RRset {
     const sig = rrsigCodec.encode({
-      typeCovered: set.type, algorithm: ALG, labels: set.name.labelCount, originalTtl: opts.originalTtl ?? TTL,
+      typeCovered: set.type, algorithm: ALG, labels: opts.labels ?? set.name.labelCount, originalTtl: opts.originalTtl ?? TTL,
       expiration: NOW_S + (opts.expiresIn ?? 86_400), inception: NOW_S - 86_400, keyTag: this.tag, signerName: this.name,
       signature: opts.broken === true ? BROKEN_SIGNATURE : new Uint8Array(64).fill(1),
     });
