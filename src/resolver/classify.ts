@@ -76,6 +76,25 @@ export interface ClassifyOptions {
 
 const NEGATIVE_PROOF_TYPES: ReadonlySet<number> = new Set([RRType.SOA, RRType.NSEC, RRType.NSEC3]);
 
+/**
+ * The types whose RDATA the resolver itself reads to resolve or validate: delegations, aliases,
+ * glue addresses, negative TTLs and the DNSSEC chain. A record of one of these whose RDATA does not
+ * decode for its type is scrubbed. Every other type is only transported: its RDATA is relayed as the
+ * authority sent it, decodable or not (RFC 3597 §§3–4 handles RDATA opaquely; a stub is the one to
+ * judge, e.g., an HTTPS record that RFC 9460 §2.2 calls malformed), as Unbound relays it. Its
+ * framing was already checked by the message decoder (RDLENGTH within the message), and its DNSSEC
+ * canonical form is its wire form (no names that RFC 4034 §6.2 lower-cases), so validation holds.
+ */
+const INTERPRETED_TYPES: ReadonlySet<number> = new Set([
+  RRType.A, RRType.AAAA, RRType.NS, RRType.CNAME, RRType.DNAME, RRType.SOA,
+  RRType.DS, RRType.DNSKEY, RRType.RRSIG, RRType.NSEC, RRType.NSEC3, RRType.NSEC3PARAM,
+]);
+
+/** RDATA the resolver would read but cannot: a 5-octet A, an NS whose name runs past its RDATA. */
+function unusableRdata(rr: RR): boolean {
+  return INTERPRETED_TYPES.has(rr.type) && rdataCodecFor(rr.type)?.decode(rr.rdata).ok === false;
+}
+
 function sameQuestion(a: Question, b: Question): boolean {
   return a.type === b.type && a.class === b.class && a.name.equals(b.name);
 }
@@ -180,20 +199,19 @@ export function classifyResponse(msg: Message, o: ClassifyOptions): Classified {
   if (msg.rcode !== Rcode.NOERROR && msg.rcode !== Rcode.NXDOMAIN && msg.rcode !== Rcode.YXDOMAIN) {
     return { kind: 'lame', why: rcodeToString(msg.rcode).toLowerCase(), rcode: msg.rcode };
   }
-  // RDATA that does not decode for its type (a 5-octet A) is scrubbed record by record, as Unbound
-  // does, so the well-formed records of the set still answer. When nothing well-formed is left in
-  // the answer section the server's answer is unusable: scrubbing alone would leave an empty
-  // NODATA with no reason at all.
-  const malformed = (rr: RR): boolean => rdataCodecFor(rr.type)?.decode(rr.rdata).ok === false;
-  const broken = msg.answer.find(malformed);
-  if (broken !== undefined && msg.answer.every(malformed)) {
+  // RDATA of an interpreted type that does not decode for it (a 5-octet A) is scrubbed record by
+  // record, as Unbound does, so the well-formed records of the set still answer. When nothing
+  // well-formed is left in the answer section the server's answer is unusable: scrubbing alone
+  // would leave an empty NODATA with no reason at all.
+  const broken = msg.answer.find(unusableRdata);
+  if (broken !== undefined && msg.answer.every(unusableRdata)) {
     return { kind: 'lame', why: `malformed RDATA in the answer (${broken.name} type ${broken.type}, ${broken.rdata.length} octets)` };
   }
   let dropped = 0;
   // Out of bailiwick, of another class than the question (a CH NS set beside the IN one), or RDATA
-  // that does not decode for its type (a 3-octet A): scrubbed.
+  // the resolver would read that does not decode for its type (a 3-octet A): scrubbed.
   const inZone = (rr: RR): boolean => {
-    if (rr.class === o.question.class && rr.name.isSubdomainOf(o.zone) && rdataCodecFor(rr.type)?.decode(rr.rdata).ok !== false) return true;
+    if (rr.class === o.question.class && rr.name.isSubdomainOf(o.zone) && !unusableRdata(rr)) return true;
     dropped++;
     return false;
   };

@@ -10,8 +10,7 @@
 import { BlockList, isIP } from 'node:net';
 import { RRType } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
-import { rdataCodecFor } from '../wire/rdata/index.ts';
-import { SvcParamKey, type SvcbRdata } from '../wire/rdata/svcb.ts';
+import { SvcParamKey, readableSvcParams } from '../wire/rdata/svcb.ts';
 import { ipv4ToText, ipv6ToText } from '../wire/rdata/text.ts';
 import type { Message, RR } from '../wire/types.ts';
 import { addressText } from './rdata-views.ts';
@@ -90,12 +89,14 @@ function coveredType(rrsig: RR): number {
   return rrsig.rdata.length >= 2 ? (rrsig.rdata[0] << 8) | rrsig.rdata[1] : -1;
 }
 
-/** The ipv4hint and ipv6hint addresses of SVCB/HTTPS RDATA (none when it does not decode). */
+/**
+ * The ipv4hint and ipv6hint addresses of SVCB/HTTPS RDATA, read leniently: RDATA that RFC 9460 §2.2
+ * calls malformed (a repeated key, a value cut short) is relayed unchanged, so its readable hints
+ * are checked too.
+ */
 function serviceHints(rr: RR): string[] {
-  const v = rdataCodecFor(rr.type)?.decode(rr.rdata);
-  if (v === undefined || !v.ok) return [];
   const out: string[] = [];
-  for (const p of (v.value as SvcbRdata).params) {
+  for (const p of readableSvcParams(rr.rdata)) {
     if (p.key === SvcParamKey.IPV4HINT) {
       for (let i = 0; i + IPV4_OCTETS <= p.value.length; i += IPV4_OCTETS) out.push(ipv4ToText(p.value.subarray(i, i + IPV4_OCTETS)));
     } else if (p.key === SvcParamKey.IPV6HINT) {

@@ -7,6 +7,9 @@
 //   responses invites reflection loops, and without a header there is no ID to answer to.
 // - A readable header with an unreadable body is FORMERR echoing ID, opcode, RD and CD. The OPT
 //   record is only echoed when the body decoded (when it did not, we cannot know there was one).
+// - A FORMERR (a message we cannot take as one question) leaves RA clear: RFC 1035 leaves RA in it
+//   open, and it says nothing about recursion for a question there is none of. Unbound's replies to
+//   queries it cannot parse carry no RA either.
 // - EDNS version > 0 → BADVERS with our OPT at version 0 (RFC 6891 §6.1.3).
 // - Opcode other than QUERY → NOTIMP (+ EDE 21 Not Supported when the query had EDNS).
 // - QDCOUNT ≠ 1 → FORMERR.
@@ -74,6 +77,8 @@ interface Body {
   readonly ad?: boolean;
   /** Set TC with empty sections (a policy asking the client to come back over TCP). */
   readonly tc?: boolean;
+  /** RA, set unless false: a FORMERR answers no question, so it makes no claim about recursion. */
+  readonly ra?: boolean;
   readonly answer?: readonly RR[];
   readonly authority?: readonly RR[];
   readonly additional?: readonly RR[];
@@ -123,7 +128,7 @@ export function createFrontend(options: FrontendOptions): Frontend {
     return {
       id: echo.id,
       opcode: echo.opcode,
-      flags: { qr: true, aa: false, tc: body.tc === true, rd: echo.rd, ra: true, z: false, ad: body.ad === true, cd: echo.cd },
+      flags: { qr: true, aa: false, tc: body.tc === true, rd: echo.rd, ra: body.ra !== false, z: false, ad: body.ad === true, cd: echo.cd },
       rcode: body.rcode,
       question: echo.question,
       answer: body.answer ?? [],
@@ -166,6 +171,11 @@ export function createFrontend(options: FrontendOptions): Frontend {
 
   function refuse(echo: Echo, rcode: number, ctx: QueryContext, r?: Reason): Uint8Array {
     return encode(echo, { rcode, reasons: r !== undefined ? [r] : [] }, ctx);
+  }
+
+  /** Every FORMERR goes through here, so all of them carry the same header (no RA, no EDE). */
+  function formerr(echo: Echo, ctx: QueryContext): Uint8Array {
+    return encode(echo, { rcode: Rcode.FORMERR, ra: false, reasons: [] }, ctx);
   }
 
   async function answer(echo: Echo, query: Message, ctx: QueryContext): Promise<Uint8Array | null> {
@@ -216,7 +226,7 @@ export function createFrontend(options: FrontendOptions): Frontend {
       if (h === undefined || h.flags.qr) return null;
       observer.onQuery(ctx.transport, undefined);
       logger.debug(`FORMERR to ${ctx.client.address}#${ctx.client.port}: ${decoded.error}`);
-      return refuse({ id: h.id, opcode: h.opcode, rd: h.flags.rd, cd: h.flags.cd, question: [] }, Rcode.FORMERR, ctx);
+      return formerr({ id: h.id, opcode: h.opcode, rd: h.flags.rd, cd: h.flags.cd, question: [] }, ctx);
     }
     const m = decoded.message;
     if (m.flags.qr) return null;
@@ -237,7 +247,7 @@ export function createFrontend(options: FrontendOptions): Frontend {
     if (m.opcode !== Opcode.QUERY) {
       return refuse(echo, Rcode.NOTIMP, ctx, reason(EdeCode.NOT_SUPPORTED, `opcode ${m.opcode} is not supported`));
     }
-    if (!single) return refuse(echo, Rcode.FORMERR, ctx);
+    if (!single) return formerr(echo, ctx);
     const q = m.question[0];
     if (q.class !== RRClass.IN) {
       return refuse(echo, Rcode.REFUSED, ctx, reason(EdeCode.NOT_SUPPORTED, 'only class IN is served'));

@@ -63,14 +63,20 @@ test('QR=1 and unreadable headers are dropped', async () => {
   assert.equal(await f(new Uint8Array(0), udp), null);
 });
 
-test('a readable header with a broken body is FORMERR echoing ID, opcode and RD', async () => {
+test('a readable header with a broken body is FORMERR echoing ID, opcode, RD and CD, without RA', async () => {
   const f = createFrontend({ resolve: zone().resolve, maxUdpSize: 1232 });
   const cut = query({ id: 777, name: 'www.example.', type: RRType.A, rd: true, edns: {} }).slice(0, 16);
   const r = decode(await f(cut, udp));
   assert.equal(r.id, 777);
   assert.equal(r.rcode, Rcode.FORMERR);
-  assert.equal(r.flags.rd, true);
-  assert.equal(r.flags.qr, true);
+  assert.deepEqual(r.flags, { qr: true, aa: false, tc: false, rd: true, ra: false, z: false, ad: false, cd: false });
+  const cd = decode(await f(query({ id: 779, name: 'www.example.', type: RRType.A, rd: false, cd: true }).slice(0, 16), udp));
+  assert.deepEqual([cd.rcode, cd.flags.rd, cd.flags.cd, cd.flags.ra], [Rcode.FORMERR, false, true, false]);
+  // A name longer than 255 octets (RFC 1035 §2.3.4) is a body we cannot read.
+  const labels = Array.from({ length: 130 }, () => [1, 0x61]).flat(); // 261 octets with the root
+  const long = Uint8Array.from([0x03, 0x0c, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...labels, 0, 0, RRType.A, 0, RRClass.IN]);
+  const l = decode(await f(long, udp));
+  assert.deepEqual([l.id, l.rcode, l.question.length, l.flags.rd, l.flags.ra], [780, Rcode.FORMERR, 0, true, false]);
   assert.equal(r.opcode, Opcode.QUERY);
   assert.equal(r.question.length, 0);
   // A broken body with QR=1 is still a response: dropped.
@@ -85,6 +91,8 @@ test('QDCOUNT 0 or 2 is FORMERR, with OPT when the query had one', async () => {
   assert.ok(none.edns !== undefined);
   const two = await ask(z, { type: RRType.A, questions: 2 });
   assert.equal(two.rcode, Rcode.FORMERR);
+  // Like every FORMERR: RD echoed, RA clear.
+  for (const r of [none, two]) assert.deepEqual([r.flags.rd, r.flags.ra], [true, false]);
   assert.equal(two.edns, undefined);
   assert.equal(z.calls.length, 0);
 });

@@ -229,6 +229,22 @@ test('encode/decode round trip keeps every field', () => {
   assert.equal(back.additional.length, 1);
 });
 
+test('RDATA its type codec rejects is framed by RDLENGTH alone: kept byte-exact; RDLENGTH past the end is malformed', () => {
+  // RFC 9460 §2.2 malformed HTTPS (alpn twice): the message codec carries it opaquely (RFC 3597).
+  const bad = Uint8Array.from(Buffer.from('0001000001000302683200010003026833', 'hex'));
+  const msg = baseMessage({
+    question: [{ name: Name.of('www.example'), type: RRType.HTTPS, class: RRClass.IN }],
+    answer: [rr('www.example', RRType.HTTPS, bad)],
+  });
+  const wire = encodeMessage(msg);
+  const back = decodeOk(wire);
+  assert.deepEqual(back.answer[0].rdata, bad);
+  assert.deepEqual(encodeMessage(back), wire);
+  const cut = decodeMessage(wire.subarray(0, wire.length - 1));
+  assert.equal(cut.ok, false);
+  if (!cut.ok) assert.match(cut.error, /RDLENGTH 17 runs past the end of the message/);
+});
+
 test('extended RCODE is split between header and OPT TTL', () => {
   const bytes = encodeMessage(baseMessage({ rcode: Rcode.BADVERS, edns: { udpSize: 1232, version: 0, dnssecOk: false, zFlags: 0, options: [] } }));
   assert.equal(bytes[3] & 0xf, 0);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { Name } from '../../src/wire/name.ts';
 import { RRType } from '../../src/wire/constants.ts';
 import { rdataCodecFor, rdataToText, rdataFromText } from '../../src/wire/rdata/index.ts';
-import { hasCanonicalNames } from '../../src/wire/canonical.ts';
+import { canonicalRdata, hasCanonicalNames } from '../../src/wire/canonical.ts';
+import { readableSvcParams, SvcParamKey } from '../../src/wire/rdata/svcb.ts';
 import { tokenizeLine } from '../../src/wire/zonefile.ts';
 import { ipv6ToText, parseIPv6 } from '../../src/wire/rdata/text.ts';
 import type { Token } from '../../src/wire/rdata/codec.ts';
@@ -28,6 +29,7 @@ function fromTextError(type: number, text: string): string {
 }
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 test('unknown types and undecodable known RDATA print as \\# len hex', () => {
   assert.equal(rdataToText(65000, hex('00ff')), '\\# 2 00FF');
@@ -116,6 +118,35 @@ test('SVCB/HTTPS: RFC 9460 value lists, escapes and ordering', () => {
     const r = codec.decode(hex(bad));
     assert.equal(r.ok, false, bad);
   }
+});
+
+test('RFC 9460 §2.2 malformed SVCB/HTTPS RDATA: printed in RFC 3597 form, canonical as sent, hints still readable', () => {
+  const codec = rdataCodecFor(RRType.HTTPS);
+  assert.ok(codec);
+  const repeated = hex('0001 00 0001 0003 026832 0001 0003 026833'); // alpn twice
+  const cutShort = hex('0001 00 0001 0004 0268'); // alpn claims 4 octets, 2 follow
+  for (const bad of [repeated, cutShort]) {
+    assert.equal(codec.decode(bad).ok, false);
+    // No names that RFC 4034 §6.2 lower-cases: the canonical form is the RDATA as sent.
+    assert.deepEqual(canonicalRdata(RRType.HTTPS, bad), bad);
+  }
+  // dig +unknownformat prints the same uppercase-hex form (dig 9.18 rejects the whole message instead).
+  assert.equal(rdataToText(RRType.HTTPS, repeated), '\\# 17 0001000001000302683200010003026833');
+  assert.equal(rdataToText(RRType.HTTPS, cutShort), '\\# 9 000100000100040268');
+  // The generic form reads back to the same bytes; a zone file still may not hold it for a known type.
+  assert.match(fromTextError(RRType.HTTPS, rdataToText(RRType.HTTPS, repeated)), /not valid for this type/);
+  assert.deepEqual(fromText(65280, rdataToText(RRType.HTTPS, repeated)), repeated);
+
+  // A lenient reader (what a filter of hint addresses needs) keeps repeated and unordered keys and
+  // stops at the first parameter cut short.
+  assert.deepEqual(readableSvcParams(repeated).map((p) => [p.key, hexOf(p.value)]), [[1, '026832'], [1, '026833']]);
+  assert.deepEqual(readableSvcParams(cutShort), []);
+  const hintThenCut = hex('0001 00 0004 0004 0a000001 0001 0004 0268');
+  assert.deepEqual(readableSvcParams(hintThenCut).map((p) => [p.key, hexOf(p.value)]), [[SvcParamKey.IPV4HINT, '0a000001']]);
+  const unordered = hex('0001 00 0004 0004 c0000201 0001 0003 026832 0004 0004 0a000001');
+  assert.equal(codec.decode(unordered).ok, false);
+  assert.deepEqual(readableSvcParams(unordered).map((p) => p.key), [SvcParamKey.IPV4HINT, SvcParamKey.ALPN, SvcParamKey.IPV4HINT]);
+  assert.deepEqual(readableSvcParams(hex('0001')), []);
 });
 
 test('CAA, NAPTR, SRV, SOA round trips and errors', () => {

@@ -262,5 +262,27 @@ function makeSvcbCodec(type: number, typeName: string): RdataCodec<SvcbRdata> {
   };
 }
 
+/**
+ * The SvcParams of SVCB/HTTPS RDATA as far as they can be read, malformed or not: repeated and
+ * out-of-order keys and values the codec rejects are all kept, and reading stops at the first
+ * parameter cut short. A resolver relays such RDATA unchanged, and a lenient client may still use
+ * what it can read, so a filter of hint addresses (DNS-rebinding protection) must see all of it.
+ */
+export function readableSvcParams(rdata: Uint8Array): SvcParam[] {
+  const r = new RdataReader(rdata);
+  r.u16('priority');
+  r.name('target');
+  const params: SvcParam[] = [];
+  // Each pass consumes at least the 4-octet key and length, so the loop ends within RDLENGTH / 4.
+  while (!r.atEnd && r.error === undefined) {
+    const key = r.u16('SvcParamKey');
+    const len = r.u16('SvcParam length');
+    const value = r.bytes(len, 'SvcParam value');
+    if (r.error !== undefined) break;
+    params.push({ key, value });
+  }
+  return params;
+}
+
 export const svcbCodec = makeSvcbCodec(RRType.SVCB, 'SVCB');
 export const httpsCodec = makeSvcbCodec(RRType.HTTPS, 'HTTPS');
