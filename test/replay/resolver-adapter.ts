@@ -139,16 +139,17 @@ export async function loadResolverFactory(parseRr: RrTextParser): Promise<Factor
   const factory: ResolverFactory = (scenario, env) => {
     const c = scenarioResolverConfig(scenario, parseRr);
     if (!c.ok) return { ok: false, reason: c.reason };
-    if (c.config.stubZones.length === 0 && c.config.forwardZones.length === 0) {
-      return { ok: false, reason: 'no stub-zone or forward-zone: would need the real root servers' };
-    }
+    // No stub-zone or forward-zone: the resolver keeps its built-in root hints, as testbound keeps
+    // Unbound's. That sends nothing anywhere: the replay transport answers every query from the
+    // scenario's ranges (none for those addresses, so unscripted queries time out in process).
+    const builtInHints = c.config.stubZones.length === 0 && c.config.forwardZones.length === 0;
     const rootStub = c.config.stubZones.find((z) => z.zone.isRoot);
     const hints = rootStub === undefined ? undefined : rootStubHints(rootStub, parseRr);
     if (hints !== undefined && !hints.ok) return { ok: false, reason: hints.reason };
     const options: ResolverOptionsInput = {
       // The replay transport never sends a packet; scenario addresses are only table keys.
       allowLoopbackUpstreams: true,
-      ...(hints !== undefined ? { rootHints: hints.hints, priming: true } : { priming: false }),
+      ...(hints !== undefined ? { rootHints: hints.hints, priming: true } : { priming: builtInHints }),
       doIp4: serverOption(scenario.config, 'do-ip4') !== 'no',
       doIp6: serverOption(scenario.config, 'do-ip6') !== 'no',
       stubZones: hints !== undefined ? c.config.stubZones.filter((z) => z !== rootStub) : c.config.stubZones,

@@ -27,6 +27,14 @@ test('config blocks, quoted values and comments', () => {
   assert.deepEqual(s.config.blocks[2].options, [['name', 'fwd.example.'], ['forward-addr', '10.0.0.1@5353']]);
 });
 
+test('a clause and its options on one line, as unbound.conf allows, then more options below it', () => {
+  const text = 'server:\n\tminimal-responses: no\nforward-zone: name: "." forward-addr: 192.0.2.1\n\tforward-no-cache: yes\nCONFIG_END\nSCENARIO_BEGIN one line\nSCENARIO_END\n';
+  const r = parseRpl(text, 'one-line.rpl');
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  assert.deepEqual(r.scenario.config.blocks.map((b) => b.kind), ['server', 'forward-zone']);
+  assert.deepEqual(r.scenario.config.blocks[1].options, [['name', '.'], ['forward-addr', '192.0.2.1'], ['forward-no-cache', 'yes']]);
+});
+
 test('ranges, entries, MATCH/ADJUST/REPLY and $ORIGIN', () => {
   const s = parsedMini();
   assert.equal(s.ranges.length, 2);

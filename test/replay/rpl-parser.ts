@@ -359,6 +359,9 @@ function skipFileBlock(r: Reader, stepLine: number): void {
   }
 }
 
+/** Clause keywords of unbound.conf that open a block (everything else is an option). */
+const CLAUSES: ReadonlySet<string> = new Set(['server', 'stub-zone', 'forward-zone', 'auth-zone', 'view', 'rpz', 'remote-control', 'python', 'dynlib', 'cachedb', 'dnstap', 'dnscrypt']);
+
 function parseConfig(r: Reader): RplConfig {
   const blocks: { kind: string; line: number; options: [string, string][] }[] = [];
   const files: ConfigFile[] = [];
@@ -396,6 +399,14 @@ function parseConfig(r: Reader): RplConfig {
     if (value.trim() === '' && key !== 'name') {
       current = { kind: key, line: r.lineNo, options: [] };
       blocks.push(current);
+      continue;
+    }
+    if (CLAUSES.has(key)) {
+      // Unbound's grammar is token based: `forward-zone: name: "." forward-addr: 216.0.0.1` opens the
+      // clause and sets its options on one line.
+      current = { kind: key, line: r.lineNo, options: [] };
+      blocks.push(current);
+      for (const [, k, v] of value.matchAll(/([A-Za-z0-9_-]+):\s*("[^"]*"|\S+)/g)) current.options.push([k, unquote(v)]);
       continue;
     }
     if (!current) {
