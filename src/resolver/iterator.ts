@@ -414,13 +414,11 @@ export class Iterator {
 
   /**
    * Records the zone's own NS set as its servers list it beside an answer (the child may name
-   * servers the parent does not know), with its in-zone servers' addresses; returns them for the
-   * validator to judge. A non-authoritative answer's copy ranks below an authoritative one's.
+   * servers the parent does not know), with its in-zone servers' addresses; returns those stored
+   * now, for the validator to judge. A non-authoritative answer's copy ranks below an authoritative one's.
    */
   #storeChildNs(message: Message, zone: Name, authoritative: boolean): RRset[] {
-    const sets = zoneSideSets(message, zone);
-    this.#childNs.put(sets, zone, authoritative ? Trust.AUTH_AUTHORITY : Trust.AUTHORITY);
-    return sets;
+    return this.#childNs.put(zoneSideSets(message, zone), zone, authoritative ? Trust.AUTH_AUTHORITY : Trust.AUTHORITY);
   }
 
   #familyAllowed(address: string): boolean {

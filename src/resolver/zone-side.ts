@@ -68,15 +68,18 @@ export class ZoneSideStore {
    * Keeps `sets` (from zoneSideSets) as `zone`'s servers sent them; `rank` is AUTH_AUTHORITY for an
    * authoritative answer, AUTHORITY otherwise (a lower rank never replaces a higher one). The same
    * data already proven secure is kept as it is, so the verdict is not lost each time a server
-   * repeats it (a changed set replaces it and waits for its own verdict).
+   * repeats it (a changed set replaces it and waits for its own verdict). Returns the sets stored
+   * now, the only ones that need judging: a zone's signatures are not verified again per answer.
    */
-  put(sets: readonly RRset[], zone: Name, rank: TrustRank): void {
+  put(sets: readonly RRset[], zone: Name, rank: TrustRank): RRset[] {
+    const stored: RRset[] = [];
     for (const s of sets) {
       const setRank = s.type === RRType.NS ? rank : Trust.ADDITIONAL;
       const old = this.#sets.peekRRset(s.name, s.type, s.class);
       if (old !== undefined && old.security === 'secure' && old.rank >= setRank && sameData(old.rrset, s)) continue;
-      this.#sets.putRRset(s, zone, setRank);
+      if (this.#sets.putRRset(s, zone, setRank)) stored.push(s);
     }
+    return stored;
   }
 
   /** The zone's own NS set of at least `minRank`, whatever its verdict. */

@@ -51,7 +51,7 @@ interface Lab {
  * Root (unsigned, above the anchor) delegates example. to ns.example. only; the zone's own NS set
  * adds ns.elsewhere.test. Its server also slips in a signed address for the out-of-zone name.
  */
-function lab(flavour: Flavour, anchored = true): Lab {
+function lab(flavour: Flavour, anchored = true, counter = { verifications: 0 }): Lab {
   const net = new FakeNet();
   const parentNs = unsigned('example.', RRType.NS, [N('ns.example.').toWire()]);
   const glue = unsigned('ns.example.', RRType.A, [ip(GLUE)]);
@@ -75,7 +75,13 @@ function lab(flavour: Flavour, anchored = true): Lab {
   const hints = parseRootHints(`. 3600000 NS a.root.\na.root. 3600000 A ${ROOT}\n`);
   if (!hints.ok) throw new Error(hints.error);
   const other = new FakeZone('other.', 22);
-  const validator = createValidator({ trustAnchors: [anchored ? ZONE.anchor() : other.anchor()], signatureCheck: ACCEPT_SIGNATURES });
+  const validator = createValidator({ trustAnchors: [anchored ? ZONE.anchor() : other.anchor()], signatureCheck: {
+    supports: ACCEPT_SIGNATURES.supports,
+    verify: (...args) => {
+      counter.verifications++;
+      return ACCEPT_SIGNATURES.verify(...args);
+    },
+  } });
   const resolver = createResolver({ rootHints: hints.records, doIp6: false, qnameMinimisation: false }, { transport: net, clock: { now: () => FAKE_NOW_MS }, random: NO_EXPLORATION, validator });
   validator.attachCache(resolver.cache);
   return { net, resolver };
@@ -152,4 +158,16 @@ test('zone-side referral: a zone under no trust anchor never has its own data pr
   assert.equal(r.security, 'insecure');
   assert.equal(r.authority[0]?.rdata.length, 1);
   assert.deepEqual(r.additional.map((s) => rdataText(s).join(',')), [GLUE]);
+});
+
+test('zone-side referral: the zone\'s own data, proven once, is not verified again each time a server repeats it', async () => {
+  const counter = { verifications: 0 };
+  const l = lab('signed', true, counter);
+  await warmAndRefer(l);
+  const before = counter.verifications;
+  const o = await l.resolver.resolve(query('mail.example.', RRType.A));
+  assert.equal(o.security, 'secure');
+  assert.equal(counter.verifications - before, 1, 'only the new answer\'s own signature');
+  const r = await l.resolver.resolve(query('never-asked.example.', RRType.A, { rd: false }));
+  assert.equal(r.security, 'secure', 'the verdict survived the repeat');
 });

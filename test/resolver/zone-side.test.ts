@@ -65,11 +65,11 @@ test('ZoneSideStore: a verdict lands only on the very data judged; a secure set 
   assert.equal(store.secure(N('example.'), RRType.NS), undefined, 'a verdict on other records is not this set\'s');
   store.record([{ set: ns, security: 'secure', ttl: 60 }]);
   assert.equal(store.secure(N('example.'), RRType.NS)?.rrset.rdata.length, 1);
-  store.put([ns], N('example.'), Trust.AUTH_AUTHORITY);
+  assert.deepEqual(store.put([ns], N('example.'), Trust.AUTH_AUTHORITY), [], 'nothing new to judge');
   assert.ok(store.secure(N('example.'), RRType.NS) !== undefined, 'the same data again keeps its verdict');
   store.put([unsigned('example.', RRType.NS, [N('evil.test.').toWire()])], N('example.'), Trust.AUTHORITY);
   assert.ok(store.secure(N('example.'), RRType.NS) !== undefined, 'a lower-ranked copy never replaces it');
-  store.put([other], N('example.'), Trust.AUTH_AUTHORITY);
+  assert.deepEqual(store.put([other], N('example.'), Trust.AUTH_AUTHORITY), [other]);
   assert.equal(store.secure(N('example.'), RRType.NS), undefined, 'changed data waits for its own verdict');
   assert.equal(store.ns(N('example.'), Trust.AUTH_AUTHORITY)?.rrset.rdata.length, 1);
 });
@@ -168,4 +168,30 @@ test('referral: with the zone-side NS set, addresses are still looked up for at 
   const r = cachedReferral(cache, q('x.example.', RRType.A), false, store);
   assert.equal(r?.security, 'secure');
   assert.equal(r?.additional.length, MAX_REFERRAL_TARGETS);
+});
+
+test('validator: a DS proven on the way down records its verdict on the cached copy, never on different records', async () => {
+  const clock = { now: () => FAKE_NOW_MS };
+  const cache = new RRsetCache(DEFAULT_CACHE, clock);
+  const ds = PARENT.dsSetFor(ZONE);
+  cache.putRRset(ds, N('.'), Trust.AUTH_AUTHORITY);
+  const validator = createValidator({ trustAnchors: [PARENT.anchor()], signatureCheck: ACCEPT_SIGNATURES, cache });
+  const fetch = new TableFetch();
+  fetch.set('.', RRType.DNSKEY, resolution(q('.', RRType.DNSKEY), Rcode.NOERROR, [step('answer', '.', q('.', RRType.DNSKEY), [PARENT.dnskeySet()])]));
+  fetch.set('example.', RRType.DNSKEY, resolution(q('example.', RRType.DNSKEY), Rcode.NOERROR, [step('answer', 'example.', q('example.', RRType.DNSKEY), [ZONE.dnskeySet()])]));
+  const referral: AnswerStep = { ...step('referral', '.', q('www.example.', RRType.A), [], [unsigned('example.', RRType.NS, [N('ns1.example.').toWire()]), ds]), child: N('example.') };
+  const answer = step('answer', 'example.', q('www.example.', RRType.A), [ZONE.sign(a('www.example.', 1))]);
+  const run = () => validator.validateResolution(resolution(q('www.example.', RRType.A), Rcode.NOERROR, [referral, answer]), {
+    query: query('www.example.', RRType.A), fetch: (x) => fetch.fetch(x), now: () => FAKE_NOW_MS,
+  });
+  assert.equal((await run()).security, 'secure');
+  assert.equal(cache.peekRRset(N('example.'), RRType.DS, RRClass.IN)?.security, 'secure');
+
+  // Another DS set in the cache than the one proven: left unjudged.
+  const other = new RRsetCache(DEFAULT_CACHE, clock);
+  other.putRRset(PARENT.dsSetFor(new FakeZone('example.', 99)), N('.'), Trust.AUTH_AUTHORITY);
+  validator.attachCache(other);
+  validator.clearKeys();
+  assert.equal((await run()).security, 'secure');
+  assert.equal(other.peekRRset(N('example.'), RRType.DS, RRClass.IN)?.security, undefined);
 });
