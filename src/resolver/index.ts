@@ -16,6 +16,7 @@ import { keysUsed, MAX_CONCURRENT_PREFETCHES, PrefetchScheduler, resolutionDue, 
 import { resolveOptions, type ResolverOptions, type ResolverOptionsInput } from './options.ts';
 import type { Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
 import type { UpstreamTransport } from './transport.ts';
+import { ZoneSideStore } from './zone-side.ts';
 
 export type { ResolverOptions, ResolverOptionsInput, ZoneServers, CacheOptions, Limits } from './options.ts';
 export type { UpstreamTransport, UpstreamResult, UpstreamQueryOptions, ServerAddress } from './transport.ts';
@@ -97,9 +98,10 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
   const failures = new FailureCache(deps.clock);
   const infra = new InfraCache(deps.clock, options.limits.upstreamTimeoutMs);
   const validator = deps.validator;
+  const zoneSide = new ZoneSideStore(options.cache, deps.clock);
   const synthesiseDenial = validator?.synthesiseDenial === undefined ? undefined : (q: Question) => validator.synthesiseDenial?.(q, deps.clock.now());
   const iterator = new Iterator({
-    options, transport: deps.transport, clock: deps.clock, cache, infra, random: deps.random ?? Math.random, log: deps.log ?? quietLog,
+    options, transport: deps.transport, clock: deps.clock, cache, infra, random: deps.random ?? Math.random, log: deps.log ?? quietLog, zoneSide,
     ...(synthesiseDenial !== undefined ? { synthesiseDenial } : {}),
   });
   /** Identical questions in flight share one resolution. */
@@ -127,6 +129,9 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     };
     const context: ValidationContext = { query, fetch, now: () => deps.clock.now() };
     const verdict = await validator.validateResolution(res, context);
+    // The zone's own NS set and server addresses that came with the answer: their verdicts decide
+    // whether an RD=0 referral may carry them (zone-side.ts).
+    if (verdict.zoneData !== undefined) zoneSide.record(verdict.zoneData);
     return { res, verdict, fetched };
   };
 
@@ -217,7 +222,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     // is a referral to the closest cached delegation (RFC 1034 §4.3.2); with no delegation cached
     // at all, REFUSED + EDE 20. Never an empty NOERROR, never an upstream query.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
-    if (!query.rd && res.rcode === Rcode.REFUSED) return cachedReferral(cache, q, query.cd) ?? failure(res.rcode, EdeCode.NOT_AUTHORITATIVE, `${q.name.toString()} is not in the cache, nor any delegation above it, and recursion was not desired`);
+    if (!query.rd && res.rcode === Rcode.REFUSED) return cachedReferral(cache, q, query.cd, zoneSide) ?? failure(res.rcode, EdeCode.NOT_AUTHORITATIVE, `${q.name.toString()} is not in the cache, nor any delegation above it, and recursion was not desired`);
     if (!query.rd && deps.validator !== undefined && res.rcode !== Rcode.SERVFAIL && !verdictsKnown(cache, res, synthesiseDenial === undefined ? undefined : (sq) => synthesiseDenial(sq) !== undefined)) {
       return failure(Rcode.REFUSED, EdeCode.NOT_AUTHORITATIVE, `the cached answer for ${q.name.toString()} has not been validated, and recursion was not desired`);
     }
@@ -245,6 +250,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
       closed = true;
       inFlight.clear();
       cache.clear();
+      zoneSide.clear();
       failures.clear();
     },
   };

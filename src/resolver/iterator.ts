@@ -20,6 +20,7 @@ import type { SynthesisedDenial } from './aggressive-nsec.ts';
 import { RebindingFilter } from './rebinding.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
+import { zoneSideSets, ZoneSideStore } from './zone-side.ts';
 
 export interface ResolverLogger {
   debug(message: string): void;
@@ -37,6 +38,8 @@ export interface IteratorDeps {
   readonly log: ResolverLogger;
   /** RFC 8198: a denial from validated NSEC records, asked after the cache misses (aggressive-nsec.ts). */
   readonly synthesiseDenial?: (question: Question) => SynthesisedDenial | undefined;
+  /** Where zones' own NS sets and server addresses are kept (zone-side.ts); a private one when absent. */
+  readonly zoneSide?: ZoneSideStore;
 }
 
 /** State shared by one client query and all the sub-queries it causes. */
@@ -79,7 +82,7 @@ type ZoneReply =
   | { ok: false; minimisationFailed: false; reasons: Reason[] };
 
 type IterateResult =
-  | { ok: true; zone: Name; server: ServerAddress; shape: AnswerShape; rank: TrustRank; steps: AnswerStep[] }
+  | { ok: true; zone: Name; server: ServerAddress; shape: AnswerShape; rank: TrustRank; steps: AnswerStep[]; zoneData?: readonly RRset[] }
   | { ok: false; reasons: Reason[]; steps: AnswerStep[] };
 
 interface CachedShape {
@@ -122,9 +125,10 @@ export class Iterator {
    * NS sets as the zones' own servers list them in the authority section of their answers. They
    * neither replace the delegation nor serve as answers (a zone's server could otherwise steer
    * later queries to names of its choosing, the promiscuous-NS pattern); they only add servers
-   * to try when every server of the delegation has failed.
+   * to try when every server of the delegation has failed (and decorate RD=0 referrals once
+   * validated, zone-side.ts).
    */
-  readonly #childNs: RRsetCache;
+  readonly #childNs: ZoneSideStore;
   readonly #rebinding: RebindingFilter;
 
   constructor(deps: IteratorDeps) {
@@ -132,7 +136,7 @@ export class Iterator {
     this.#rebinding = new RebindingFilter(deps.options.privateAddresses, deps.options.privateDomains);
     const c = deps.options.cache;
     this.#parentGlue = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
-    this.#childNs = new RRsetCache({ ...c, maxBytes: Math.max(1, Math.floor(c.maxBytes / PARENT_GLUE_SHARE)) }, deps.clock);
+    this.#childNs = deps.zoneSide ?? new ZoneSideStore(c, deps.clock);
   }
 
   newContext(): QueryContext {
@@ -167,6 +171,7 @@ export class Iterator {
       let shape: AnswerShape;
       let zone: Name;
       let server: ServerAddress | undefined;
+      let zoneData: readonly RRset[] | undefined;
       const cached = refresh ? undefined : this.#fromCache(q);
       if (cached !== undefined) {
         ({ shape, zone } = cached);
@@ -178,12 +183,12 @@ export class Iterator {
         const it = await this.#iterate(q, ctx);
         steps.push(...it.steps);
         if (!it.ok) return done(Rcode.SERVFAIL, [], it.reasons);
-        ({ zone, server } = it);
+        ({ zone, server, zoneData } = it);
         shape = this.#withCacheTtls(it.shape);
         this.#store(q, shape, zone, it.rank);
       }
       const fromCache = server === undefined;
-      const base = { zone, fromCache, ...(server !== undefined ? { server } : {}) };
+      const base = { zone, fromCache, ...(server !== undefined ? { server } : {}), ...(zoneData !== undefined && zoneData.length > 0 ? { zoneData } : {}) };
       const shapeProofs = shape.proofs ?? [];
       proofs.push(...shapeProofs);
       for (const link of shape.links) {
@@ -371,7 +376,9 @@ export class Iterator {
         known = c.child;
         continue;
       }
-      if (c.authoritative && cut.kind === 'iterate') this.#storeChildNs(reply.message, cut.zone);
+      // Only what one of the zone's delegated servers itself says (not a stub's or forwarder's view,
+      // nor a recursive server's fallback answer) is taken as the zone's own NS set.
+      const zoneData = cut.kind === 'iterate' && (c.authoritative || !reply.message.flags.ra) ? this.#storeChildNs(reply.message, cut.zone, c.authoritative) : [];
       const shape = c.answer;
       if (minimised) {
         if (shape.links.length === 0 && shape.end.kind === 'nxdomain' && !c.authoritative) {
@@ -391,7 +398,7 @@ export class Iterator {
         minimiseCount++;
         continue;
       }
-      return { ok: true, zone: cut.zone, server: reply.server, shape, rank: c.authoritative ? Trust.AUTH_ANSWER : Trust.ANSWER, steps };
+      return { ok: true, zone: cut.zone, server: reply.server, shape, rank: c.authoritative ? Trust.AUTH_ANSWER : Trust.ANSWER, steps, zoneData };
     }
   }
 
@@ -406,12 +413,12 @@ export class Iterator {
   }
 
   /**
-   * Records the zone's own NS set as its servers list it in the authority section of an
-   * authoritative answer (the child may name servers the parent does not know).
+   * Records the zone's own NS set as its servers list it beside an answer (the child may name
+   * servers the parent does not know), with its in-zone servers' addresses; returns those stored
+   * now, for the validator to judge. A non-authoritative answer's copy ranks below an authoritative one's.
    */
-  #storeChildNs(message: Message, zone: Name): void {
-    const ns = groupRRsets(message.authority).find((s) => s.type === RRType.NS && s.name.equals(zone));
-    if (ns !== undefined) this.#childNs.putRRset(ns, zone, Trust.AUTH_AUTHORITY);
+  #storeChildNs(message: Message, zone: Name, authoritative: boolean): RRset[] {
+    return this.#childNs.put(zoneSideSets(message, zone), zone, authoritative ? Trust.AUTH_AUTHORITY : Trust.AUTHORITY);
   }
 
   #familyAllowed(address: string): boolean {
@@ -781,7 +788,7 @@ export class Iterator {
 
   /** The servers of the zone's own NS set, with the addresses known for them. */
   #childSideServers(zone: Name): NsServer[] {
-    const ns = this.#childNs.getRRset(zone, RRType.NS, RRClass.IN)?.rrset;
+    const ns = this.#childNs.ns(zone, Trust.AUTH_AUTHORITY)?.rrset;
     return ns === undefined ? [] : this.#nsServers(ns, []);
   }
 

@@ -4,6 +4,11 @@
 // addresses of those servers are known in the additional section. Built from cached data alone;
 // nothing is ever asked upstream for it.
 //
+// The best NS set held is used (RFC 2181 §5.4.1): the zone's own NS set, as its servers sent it
+// beside an answer, ranks above the parent's delegation, and is used when the validator proved it
+// secure with the zone's keys (zone-side.ts), with the server addresses proven likewise; otherwise
+// the delegation as the parent gave it, with the glue and addresses the cache holds.
+//
 // Its security follows the cached verdicts (as Unbound's answer_norec_from_cache does): a bogus NS
 // or DS set is a SERVFAIL (the cached verdict's reason, then EDE 13), a referral whose NS (and DS)
 // sets were all validated secure may carry AD and then keeps only the addresses that were validated
@@ -14,9 +19,10 @@ import { Rcode, RRClass, RRType, rrTypeToString } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import type { Outcome } from '../wire/outcome.ts';
 import type { Question, RRset } from '../wire/types.ts';
-import type { CachedRRset, RRsetCache } from './cache.ts';
+import { Trust, type CachedRRset, type RRsetCache } from './cache.ts';
 import { withCachedError } from './failure-cache.ts';
 import { rdataName } from './rdata-views.ts';
+import type { ZoneSideStore } from './zone-side.ts';
 
 /**
  * NS targets whose addresses are looked up for one referral. An NS set is bounded by the message it
@@ -34,14 +40,28 @@ function searchStart(q: Question): Name {
   return q.type === RRType.DS && !q.name.isRoot ? q.name.parent() : q.name;
 }
 
-/** The closest enclosing name with a live NS set in the cache, or undefined (nothing cached at all). */
-function closestNs(cache: RRsetCache, q: Question): CachedRRset | undefined {
+/**
+ * The NS set of the closest enclosing name with one, or undefined (nothing cached at all). There,
+ * the zone's own secure NS set is preferred to the parent's delegation (rank AUTHORITY), and to any
+ * copy not proven secure; a secure set the cache holds from the zone itself (an answer to
+ * "zone NS") is as good and kept.
+ */
+function closestNs(cache: RRsetCache, zoneSide: ZoneSideStore | undefined, q: Question): CachedRRset | undefined {
   // Bounded: each step removes a label, and names have at most 127.
   for (let n = searchStart(q); ; n = n.parent()) {
     const ns = cache.peekRRset(n, RRType.NS, q.class);
+    const own = zoneSide?.secure(n, RRType.NS);
+    if (own !== undefined && (ns === undefined || ns.security !== 'secure' || ns.rank < Trust.AUTH_AUTHORITY)) return own;
     if (ns !== undefined) return ns;
     if (n.isRoot) return undefined;
   }
+}
+
+/** The address set of an NS target: a secure one wherever it is kept, else whatever the cache holds. */
+function serverAddress(cache: RRsetCache, zoneSide: ZoneSideStore | undefined, target: Name, type: number, cls: number): CachedRRset | undefined {
+  const held = cache.peekRRset(target, type, cls);
+  if (held?.security === 'secure') return held;
+  return zoneSide?.secure(target, type) ?? held;
 }
 
 function failureReason(set: CachedRRset): Reason {
@@ -51,10 +71,11 @@ function failureReason(set: CachedRRset): Reason {
 /**
  * The referral for `q` from the cache, or undefined when the cache holds no delegation at all.
  * `cd`: the client disabled checking, so bogus data is passed on as it is (without AD).
+ * `zoneSide`: the zones' own NS sets and server addresses, used where proven secure.
  */
-export function cachedReferral(cache: RRsetCache, q: Question, cd: boolean): Outcome | undefined {
+export function cachedReferral(cache: RRsetCache, q: Question, cd: boolean, zoneSide?: ZoneSideStore): Outcome | undefined {
   if (q.class !== RRClass.IN) return undefined;
-  const ns = closestNs(cache, q);
+  const ns = closestNs(cache, zoneSide, q);
   if (ns === undefined) return undefined;
   const zone = ns.rrset.name;
   const ds = zone.isRoot ? undefined : cache.peekRRset(zone, RRType.DS, q.class);
@@ -74,7 +95,7 @@ export function cachedReferral(cache: RRsetCache, q: Question, cd: boolean): Out
     if (target === undefined || seen.has(target.key)) continue;
     seen.add(target.key);
     for (const type of ADDRESS_TYPES) {
-      const a = cache.peekRRset(target, type, q.class);
+      const a = serverAddress(cache, zoneSide, target, type, q.class);
       if (a !== undefined) addresses.push(a);
     }
   }

@@ -36,6 +36,12 @@ export interface AnswerStep {
   /** Which server said so; undefined when the step was served from cache. */
   readonly server?: ServerAddress;
   readonly fromCache: boolean;
+  /**
+   * The zone's own NS set and its in-zone servers' addresses, as the server sent them beside this
+   * answer (zone-side.ts). Never part of the answer: the validator judges them with the zone's
+   * keys (ValidationVerdict.zoneData) so an RD=0 referral may carry them.
+   */
+  readonly zoneData?: readonly RRset[];
 }
 
 export interface Resolution {
@@ -70,6 +76,17 @@ export interface ValidationVerdict {
   readonly rcode?: number;
   /** For a bogus verdict: where the failing data lies, so the resolver can ask other servers for it. */
   readonly bogusOrigin?: BogusOrigin;
+  /** Verdicts on the steps' zoneData; they never change the verdict on the answer itself. */
+  readonly zoneData?: readonly ZoneDataVerdict[];
+}
+
+/** The validator's verdict on one set of a step's zoneData, judged with its zone's validated keys. */
+export interface ZoneDataVerdict {
+  readonly set: RRset;
+  readonly security: 'secure' | 'bogus';
+  readonly reason?: Reason;
+  /** Seconds the verdict may be kept (RFC 4035 §5.3.3 for a secure one, the bogus TTL otherwise). */
+  readonly ttl: number;
 }
 
 /**

@@ -23,7 +23,7 @@ import { AggressiveNsecCache, type AggressiveNsecStats, type SynthesisedDenial }
 import type { RRsetCache } from './cache.ts';
 import { substituteDname } from './classify.ts';
 import { KeyCache, type KeyEntry } from './key-cache.ts';
-import type { AnswerStep, BogusOrigin, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator } from './resolution.ts';
+import type { AnswerStep, BogusOrigin, Resolution, TtlCap, ValidationContext, ValidationVerdict, Validator, ZoneDataVerdict } from './resolution.ts';
 import { DEFAULT_CACHE, DEFAULT_UPSTREAM_PORT } from './options.ts';
 import { rdataName } from './rdata-views.ts';
 import { describeServer } from './transport.ts';
@@ -185,6 +185,8 @@ interface Run {
   readonly proofs: RRset[];
   /** TTL ceilings of the RRsets verified in this run (RFC 4035 §5.3.3). */
   readonly caps: TtlCap[];
+  /** Steps of this run (the resolution's and its fetches') that came with their zone's own data. */
+  readonly zoneSteps: AnswerStep[];
   /** Set when the proofs turn the resolution's RCODE into another (see ValidationVerdict.rcode). */
   rcode?: number;
 }
@@ -195,11 +197,12 @@ function fetchFailure(res: Resolution): string {
   return why !== '' ? `failed: ${why}` : `failed (${rcodeToString(res.rcode)})`;
 }
 
-/** Remembers the referrals and proofs of `res` for the DS decisions of this run. */
+/** Remembers the referrals and proofs of `res` for the DS decisions of this run, and its zone data. */
 function learnReferrals(res: Resolution, run: Run): void {
   for (const step of res.steps) {
     if (step.kind === 'referral' && step.child !== undefined) run.referrals.set(step.child.key, step);
     for (const s of step.authority) if (PROOF_TYPES.has(s.type)) run.proofs.push(s);
+    if (step.zoneData !== undefined && step.zoneData.length > 0) run.zoneSteps.push(step);
   }
 }
 
@@ -284,6 +287,9 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   const keysFromDs = async (parent: Extract<KeyEntry, { security: 'secure' }>, name: Name, dsSet: RRset, fromCache: boolean, run: Run): Promise<KeyEntry> => {
     const v = validateAll([dsSet], parent, run);
     if (!v.ok) return bogusEntry(name, v.reason, run);
+    // The cached copy of this very DS set is proven too: an RD=0 referral to the zone may say so (AD).
+    const held = cache?.peekRRset(name, RRType.DS, RRClass.IN);
+    if (held !== undefined && held.security === undefined && sameRdata(held.rrset, dsSet)) cache?.setSecurity(name, RRType.DS, RRClass.IN, 'secure', undefined, v.ttl);
     const ds: DsRdata[] = [];
     for (const r of dsSet.rdata) {
       const d = dsCodec.decode(r);
@@ -637,6 +643,33 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     return part;
   };
 
+  /**
+   * The zone data that came with this run's answers (the zone's NS set and in-zone server addresses,
+   * zone-side.ts), judged with keys already proven for exactly that zone: never a fetch of its own,
+   * and only after the answer is judged, so it cannot spend the answer's validation budget. Data
+   * without the zone's own RRSIG gets no verdict (it may lie below a cut, or be unsigned).
+   */
+  const judgeZoneData = (run: Run): ZoneDataVerdict[] => {
+    const out: ZoneDataVerdict[] = [];
+    const seen = new Set<RRset>();
+    for (const step of run.zoneSteps) {
+      if (negativeAnchorFor(insecureDomains, step.zone) !== undefined) continue;
+      const keys = keyCache.get(step.zone, run.nowMs);
+      if (keys?.security !== 'secure' || !keys.zone.equals(step.zone)) continue;
+      for (const set of step.zoneData ?? []) {
+        if (seen.has(set)) continue;
+        seen.add(set);
+        if (!set.name.isSubdomainOf(keys.zone) || !signedBy(set, keys.zone)) continue;
+        const v = validateRRset(set, keys, run.now, run.budget, check);
+        run.context.trace?.(rrsetEvent(set, keys.zone, v, { checked: true }));
+        if (v.security === 'bogus') out.push({ set, security: 'bogus', reason: v.reason, ttl: bogusTtl });
+        // A wildcard-expanded NS set or address is no server list the zone really holds.
+        else if (v.wildcard === undefined) out.push({ set, security: 'secure', ttl: v.ttl });
+      }
+    }
+    return out;
+  };
+
   const validateStep = async (step: AnswerStep, run: Run): Promise<Part[]> => {
     switch (step.kind) {
       case 'referral':
@@ -686,6 +719,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         referrals: new Map(),
         proofs: [],
         caps: [],
+        zoneSteps: [],
       };
       learnReferrals(resolution, run);
       const parts: Part[] = [];
@@ -698,8 +732,10 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
         // we still check the DNAME, so a forged one is bogus).
         verdict = { ...verdict, security: 'insecure' };
       }
+      const zoneData = judgeZoneData(run);
       return {
         ...verdict,
+        ...(zoneData.length > 0 ? { zoneData } : {}),
         ...(run.caps.length > 0 ? { ttlCaps: run.caps } : {}),
         ...(run.rcode !== undefined && verdict.security !== 'bogus' ? { rcode: run.rcode } : {}),
         ...(origin !== undefined ? { bogusOrigin: origin } : {}),

@@ -85,3 +85,20 @@ test('RD=0: a cached answer to allowSnoop clients, a referral for what is not ca
   }
   assert.equal(lab.queryLog.length, asked, 'an RD=0 query made the daemon ask the lab');
 });
+
+test('RD=0: after the zone\'s own signed NS answer, a referral into it carries its servers\' addresses as the zone signed them, and AD', async () => {
+  // The zone's own answer to "secure.lab. NS" (with its servers' in-zone addresses, signed, in the
+  // additional section) is validated with the zone's keys; the parent's glue never is.
+  const filled = await ask(q('secure.lab.', RRType.NS), { port, from: CLIENT });
+  assert.equal(filled.rcode, Rcode.NOERROR);
+  assert.equal(filled.flags.ad, true);
+  const asked = lab.queryLog.length;
+  const miss = await ask(q('never-asked-either.secure.lab.', RRType.A, { rd: false }), { port, from: SNOOP_CLIENT });
+  assert.equal(miss.rcode, Rcode.NOERROR);
+  assert.equal(miss.flags.ad, true);
+  assert.ok(miss.authority.some((rr) => rr.type === RRType.NS && rr.name.equals(Name.of('secure.lab.'))));
+  const addresses = miss.additional.filter((rr) => rr.type === RRType.A && rr.name.equals(Name.of('ns1.secure.lab.')));
+  assert.equal(addresses.length, 1, JSON.stringify(miss.additional.map((rr) => rr.name.toString())));
+  assert.ok(miss.additional.some((rr) => rr.type === RRType.RRSIG && rr.name.equals(Name.of('ns1.secure.lab.'))), 'with its RRSIG');
+  assert.equal(lab.queryLog.length, asked, 'an RD=0 query made the daemon ask the lab');
+});
