@@ -44,10 +44,13 @@ export function healthOf(state: { listening: boolean; closing: boolean }, config
 function controlTarget(a: Assembly, startedAt: number): ControlTarget {
   return {
     flush(name) {
+      // The zone-side store (a zone's own NS set and server addresses, used for RD=0 referrals)
+      // goes too: a flushed name must not live on there.
       const cache = a.resolver.cache;
-      if (name !== undefined) return { removed: cache.removeBelow(name) };
+      if (name !== undefined) return { removed: cache.removeBelow(name) + a.resolver.zoneSide.removeBelow(name) };
       const removed = cache.size;
       cache.clear();
+      a.resolver.zoneSide.clear();
       return { removed };
     },
     stats() {

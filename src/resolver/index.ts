@@ -44,6 +44,8 @@ export interface Resolver {
   /** Resolution before validation, for the validator's own lookups and for diagnostics. */
   readonly resolveQuestion: (question: Question, options?: { cacheOnly?: boolean }) => Promise<Resolution>;
   readonly cache: RRsetCache;
+  /** The zones' own NS sets and server addresses (zone-side.ts), for RD=0 referrals. */
+  readonly zoneSide: ZoneSideStore;
   /** Recent unreachable-authority SERVFAILs, answered again with EDE 13 (failure-cache.ts). */
   readonly failures: FailureCache;
   /** What is known of each upstream server (RTT, back-off, lameness): for diagnostics and replay. */
@@ -242,6 +244,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     resolve,
     resolveQuestion,
     cache,
+    zoneSide,
     failures,
     infra,
     options,

@@ -105,6 +105,11 @@ export class ZoneSideStore {
     }
   }
 
+  /** Forgets every set at or below `name` (an operator's `flush NAME`); returns how many went. */
+  removeBelow(name: Name): number {
+    return this.#sets.removeBelow(name);
+  }
+
   clear(): void {
     this.#sets.clear();
   }

@@ -195,3 +195,12 @@ test('validator: a DS proven on the way down records its verdict on the cached c
   assert.equal((await run()).security, 'secure');
   assert.equal(other.peekRRset(N('example.'), RRType.DS, RRClass.IN)?.security, undefined);
 });
+
+test('ZoneSideStore: removeBelow (control flush NAME) forgets the zone\'s sets at and below the name only', () => {
+  const store = new ZoneSideStore(DEFAULT_CACHE, new TestClock());
+  store.put([nsOf('example.', 'ns1.example.')].map((s) => ZONE.sign(s)), N('example.'), Trust.AUTH_AUTHORITY);
+  store.put([unsigned('other.', RRType.NS, [N('ns.other.').toWire()])], N('other.'), Trust.AUTH_AUTHORITY);
+  assert.equal(store.removeBelow(N('example.')), 1);
+  assert.equal(store.ns(N('example.'), Trust.AUTHORITY), undefined);
+  assert.ok(store.ns(N('other.'), Trust.AUTHORITY) !== undefined);
+});
