@@ -3,31 +3,27 @@
 // upstream query (neither the daemon's transport nor the lab saw one).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, type App } from '../../src/app/start.ts';
-import { startLab, type LabHandle } from '../../src/lab/server.ts';
-import { nullLogger } from '../../src/log/logger.ts';
+import type { App } from '../../src/app/start.ts';
+import type { LabHandle } from '../../src/lab/server.ts';
 import { Rcode, RRType } from '../../src/wire/constants.ts';
 import { EdeCode } from '../../src/wire/ede.ts';
 import { readEdes } from '../../src/wire/edns.ts';
 import type { Message } from '../../src/wire/types.ts';
 import { ask } from './client.ts';
-import { pinnedClock, testLabConfig } from './ede-support.ts';
+import { type LabDaemon, startLabDaemon } from './ede-support.ts';
 
+let daemon: LabDaemon | undefined;
 let lab: LabHandle;
 let app: App;
 let port: number;
 
 before(async () => {
-  lab = await startLab({ port: 0 });
-  const started = await startApp(testLabConfig(lab.port), { logger: nullLogger, clock: pinnedClock(), defaultMetrics: false });
-  assert.ok(started.ok, started.ok ? '' : started.error);
-  app = started.app;
-  port = app.daemon.addresses[0].port;
+  daemon = await startLabDaemon();
+  ({ lab, app, port } = daemon);
 });
 
 after(async () => {
-  await app?.close();
-  await lab?.close();
+  await daemon?.close();
 });
 
 function codes(m: Message): number[] {

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../../src/config/config.ts';
 import { labConfig } from '../../src/cli/lab.ts';
-import { DEFAULT_ZONES_DIR } from '../../src/lab/server.ts';
+import { startApp, type App } from '../../src/app/start.ts';
+import { DEFAULT_ZONES_DIR, startLab, type LabHandle } from '../../src/lab/server.ts';
+import { nullLogger } from '../../src/log/logger.ts';
 import { FrameReader, frame } from '../../src/server/framing.ts';
 
 export interface LabCase {
@@ -49,6 +51,33 @@ export function testLabConfig(labPort: number, more: Partial<Config> = {}): Conf
     allow: [`${CLIENT}/32`],
     ...more,
     limits: { ...base.limits, upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS, queryDeadlineMs: QUERY_DEADLINE_MS, ...more.limits },
+  };
+}
+
+/** The embedded lab on loopback and the daemon in front of it, as the integration tests run them. */
+export interface LabDaemon {
+  readonly lab: LabHandle;
+  readonly app: App;
+  /** The daemon's UDP/TCP port on 127.0.0.1. */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the lab (port 0) and the daemon with testLabConfig(`more`), on `clock` (pinned by default). */
+export async function startLabDaemon(more: Partial<Config> = {}, clock: { now(): number } = pinnedClock()): Promise<LabDaemon> {
+  const lab = await startLab({ port: 0 });
+  const started = await startApp(testLabConfig(lab.port, more), { logger: nullLogger, clock, defaultMetrics: false });
+  if (!started.ok) {
+    await lab.close();
+    throw new Error(`daemon did not start: ${started.error}`);
+  }
+  const app = started.app;
+  return {
+    lab, app, port: app.daemon.addresses[0].port,
+    async close() {
+      await app.close();
+      await lab.close();
+    },
   };
 }
 

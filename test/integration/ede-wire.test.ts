@@ -5,10 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { startApp, type App } from '../../src/app/start.ts';
-import { startLab, type LabHandle } from '../../src/lab/server.ts';
-import { nullLogger } from '../../src/log/logger.ts';
-import { CLIENT, pinnedClock, sendRaw, testLabConfig, u16 } from './ede-support.ts';
+import type { App } from '../../src/app/start.ts';
+import type { LabHandle } from '../../src/lab/server.ts';
+import { CLIENT, type LabDaemon, sendRaw, startLabDaemon, u16 } from './ede-support.ts';
 
 // Written out by hand on purpose: these tests must not share constants with the code they check.
 const TYPE_OPT = 41;
@@ -21,21 +20,18 @@ const OUR_UDP_SIZE = 1232;
 /** The lab's expired.test. keys were signed with a window that ended 2024-01-01 (zones/lab/lab.json). */
 const EXPIRED_TEXT = 'RRSIG for expired.test. DNSKEY by expired.test. key 56380 alg 13 expired 2024-01-01T00:00:00Z (valid 2023-01-01T00:00:00Z to 2024-01-01T00:00:00Z)';
 
+let daemon: LabDaemon | undefined;
 let lab: LabHandle;
 let app: App;
 let port: number;
 
 before(async () => {
-  lab = await startLab({ port: 0 });
-  const started = await startApp(testLabConfig(lab.port), { logger: nullLogger, clock: pinnedClock(), defaultMetrics: false });
-  assert.ok(started.ok, started.ok ? '' : started.error);
-  app = started.app;
-  port = app.daemon.addresses[0].port;
+  daemon = await startLabDaemon();
+  ({ lab, app, port } = daemon);
 });
 
 after(async () => {
-  await app?.close();
-  await lab?.close();
+  await daemon?.close();
 });
 
 /** `www.expired.test. A IN` with an OPT (udp 1232, DO=1), built byte by byte. */

@@ -3,33 +3,29 @@
 // lab in the background (the lab sees the query), and afterwards served with a fresh TTL and AD.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, type App } from '../../src/app/start.ts';
-import { startLab, type LabHandle } from '../../src/lab/server.ts';
-import { nullLogger } from '../../src/log/logger.ts';
+import type { App } from '../../src/app/start.ts';
+import type { LabHandle } from '../../src/lab/server.ts';
 import { Rcode, RRType } from '../../src/wire/constants.ts';
 import type { Message } from '../../src/wire/types.ts';
 import { ask } from './client.ts';
-import { pinnedClock, testLabConfig } from './ede-support.ts';
+import { type LabDaemon, pinnedClock, startLabDaemon } from './ede-support.ts';
 
 const NAME = 'www.secure.lab.';
+let daemon: LabDaemon | undefined;
 let lab: LabHandle;
 let app: App;
 let port: number;
 let offsetMs = 0;
 
 before(async () => {
-  lab = await startLab({ port: 0 });
   const pinned = pinnedClock();
   const clock = { now: () => pinned.now() + offsetMs };
-  const started = await startApp(testLabConfig(lab.port, { prefetch: true }), { logger: nullLogger, clock, defaultMetrics: false });
-  assert.ok(started.ok, started.ok ? '' : started.error);
-  app = started.app;
-  port = app.daemon.addresses[0].port;
+  daemon = await startLabDaemon({ prefetch: true }, clock);
+  ({ lab, app, port } = daemon);
 });
 
 after(async () => {
-  await app?.close();
-  await lab?.close();
+  await daemon?.close();
 });
 
 function ttlOf(m: Message): number {

@@ -5,9 +5,8 @@
 // every RD=0 query, cached or not; no RD=0 query ever makes the daemon ask the lab.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, type App } from '../../src/app/start.ts';
-import { startLab, type LabHandle } from '../../src/lab/server.ts';
-import { nullLogger } from '../../src/log/logger.ts';
+import type { App } from '../../src/app/start.ts';
+import type { LabHandle } from '../../src/lab/server.ts';
 import { Name } from '../../src/wire/name.ts';
 import { Rcode, RRType } from '../../src/wire/constants.ts';
 import { EdeCode } from '../../src/wire/ede.ts';
@@ -15,24 +14,21 @@ import { readEdes } from '../../src/wire/edns.ts';
 import type { Message, RR } from '../../src/wire/types.ts';
 import type { QuerySpec } from '../server/dns-client.ts';
 import { ask } from './client.ts';
-import { CLIENT, pinnedClock, testLabConfig } from './ede-support.ts';
+import { CLIENT, type LabDaemon, startLabDaemon } from './ede-support.ts';
 
 const SNOOP_CLIENT = '127.0.0.5';
 
+let daemon: LabDaemon | undefined;
 let lab: LabHandle;
 let app: App;
 let port: number;
 before(async () => {
-  lab = await startLab({ port: 0 });
-  const started = await startApp(testLabConfig(lab.port, { allowSnoop: [`${SNOOP_CLIENT}/32`] }), { logger: nullLogger, clock: pinnedClock(), defaultMetrics: false });
-  assert.ok(started.ok, started.ok ? '' : started.error);
-  app = started.app;
-  port = app.daemon.addresses[0].port;
+  daemon = await startLabDaemon({ allowSnoop: [`${SNOOP_CLIENT}/32`] });
+  ({ lab, app, port } = daemon);
 });
 
 after(async () => {
-  await app?.close();
-  await lab?.close();
+  await daemon?.close();
 });
 
 function q(name: string, type: number, more: Partial<QuerySpec> = {}): QuerySpec {
