@@ -224,6 +224,9 @@ export function createFrontend(options: FrontendOptions): Frontend {
     if (!decoded.ok) {
       const h = decoded.header;
       if (h === undefined || h.flags.qr) return null;
+      // A client we do not serve gets no reply to a packet we cannot read (Unbound checks its ACL
+      // before parsing too): nothing to refuse politely, and no reflection of garbage.
+      if (options.isAllowed !== undefined && !options.isAllowed(ctx.client.address)) return null;
       observer.onQuery(ctx.transport, undefined);
       logger.debug(`FORMERR to ${ctx.client.address}#${ctx.client.port}: ${decoded.error}`);
       return formerr({ id: h.id, opcode: h.opcode, rd: h.flags.rd, cd: h.flags.cd, question: [] }, ctx);

@@ -37,6 +37,16 @@ test('a client outside the allow list gets REFUSED + EDE 18 naming it, and nothi
   assert.equal(r.calls.length, 1);
 });
 
+test('a packet that does not decode from a client outside the allow list gets no reply; an allowed client gets FORMERR', async () => {
+  const f = createFrontend({ resolve: fixed(answer).resolve, maxUdpSize: 1232, isAllowed: (a) => a.startsWith('127.') });
+  // A header claiming one question, then a label running past the end.
+  const broken = Uint8Array.of(0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0x3f, 0x61);
+  assert.equal(await f(broken, udp), null);
+  const formerr = await f(broken, tcp);
+  assert.ok(formerr !== null);
+  assert.equal(formerr[3] & 0x0f, Rcode.FORMERR);
+});
+
 test('an outcome marked drop sends nothing', async () => {
   const f = createFrontend({ resolve: fixed({ ...answer, drop: true, rcode: Rcode.SERVFAIL, answer: [] }).resolve, maxUdpSize: 1232 });
   assert.equal(await f(query({ name: 'www.example.', type: RRType.A }), udp), null);
