@@ -18,6 +18,7 @@ import type { ResolverOptions, ZoneServers } from './options.ts';
 import { addressText, rdataName, soaRdata } from './rdata-views.ts';
 import type { SynthesisedDenial } from './aggressive-nsec.ts';
 import { RebindingFilter } from './rebinding.ts';
+import { capSignatures, MAX_RRSIGS_PER_RRSET } from './sig-scrub.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 import { describeServer, serverKey, type ServerAddress, type UpstreamTransport } from './transport.ts';
 import { zoneSideSets, ZoneSideStore } from './zone-side.ts';
@@ -759,7 +760,11 @@ export class Iterator {
       // DNS-rebinding protection first: nothing below sees, uses or caches a private address.
       const scrubbed = this.#rebinding.scrub(r.message);
       if (scrubbed.removed > 0) d.log.debug(`removed ${scrubbed.removed} private-address record(s) from ${describe(server)}'s reply for ${questionText(ask)}`);
-      const message = scrubbed.message;
+      // Then the signatures: an RRset keeps its first MAX_RRSIGS_PER_RRSET RRSIGs (KeyTrap junk is
+      // neither cached nor relayed).
+      const capped = capSignatures(scrubbed.message);
+      if (capped.removed > 0) d.log.debug(`removed ${capped.removed} RRSIG(s) past ${MAX_RRSIGS_PER_RRSET} per RRset from ${describe(server)}'s reply for ${questionText(ask)}`);
+      const message = capped.message;
       const c = classifyResponse(message, { zone: cut.zone, question: ask, forwarding, maxLinks: opts.limits.maxCnameChain + 1 });
       if (c.kind === 'lame' && minimised && c.fallback !== undefined && c.why === 'empty answer') {
         // An empty reply to a hidden (minimised) query is the usual empty non-terminal.
