@@ -39,7 +39,8 @@ export function verdictsKnown(cache: RRsetCache, res: Resolution, synthesised?: 
       case 'nxdomain':
       case 'nodata': {
         const q = step.question;
-        const denial = cache.peekNegative(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class);
+        // The denial the cache served, wherever it is stored (an NXDOMAIN may be an ancestor's, RFC 8020).
+        const denial = cache.peekDenial(q.name, q.type, q.class);
         if (judged(denial?.security)) break;
         if (synthesised === undefined || !synthesised(q)) return false;
         break;
