@@ -71,9 +71,9 @@ export class RebindingFilter {
   scrub(message: Message): ScrubResult {
     if (!this.active) return { message, removed: 0 };
     let removed = 0;
-    const section = (rrs: readonly RR[]): RR[] => {
+    const section = (rrs: readonly RR[]): readonly RR[] => {
       const bad = rrs.filter((rr) => this.#bad(rr));
-      if (bad.length === 0) return [...rrs];
+      if (bad.length === 0) return rrs;
       removed += bad.length;
       const kept = rrs.filter((rr) => !bad.includes(rr));
       // An RRSIG over a set with no record left would only stand alone; it goes with its set.
