@@ -646,6 +646,8 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
    * without the zone's own RRSIG gets no verdict (it may lie below a cut, or be unsigned).
    */
   const judgeZoneData = (run: Run): ZoneDataVerdict[] => {
+    // Most runs (every cache hit among them) bring no zone data: nothing to set up.
+    if (run.zoneSteps.length === 0) return [];
     const out: ZoneDataVerdict[] = [];
     const seen = new Set<RRset>();
     for (const step of run.zoneSteps) {
