@@ -150,20 +150,16 @@ export function validateRRset(set: RRset, keys: ZoneKeys, now: number, budget: V
   if (required.size > 0 && proven.size > 0) {
     const missing = [...required].filter((a) => !proven.has(a));
     const own = failures.filter((f) => missing.includes(f.sig.algorithm));
-    if (own.length > 0) return { security: 'bogus', reason: failureReason(set, own) };
-    return {
-      security: 'bogus',
-      reason: reason(EdeCode.RRSIGS_MISSING, `no RRSIG of algorithm ${missing.join(', ')} by ${keys.zone.toString()} for ${what}: every algorithm its DS names must sign (algorithm-downgrade protection)`),
-    };
+    return { security: 'bogus', reason: own.length > 0 ? failureReason(set, own) : unsignedBy(missing, keys.zone, what) };
   }
-  if (failures.length === 0) {
-    // Downgrade protection on, and no signature of a required algorithm at all.
-    return {
-      security: 'bogus',
-      reason: reason(EdeCode.RRSIGS_MISSING, `no RRSIG of algorithm ${[...required].join(', ')} by ${keys.zone.toString()} for ${what}: every algorithm its DS names must sign (algorithm-downgrade protection)`),
-    };
-  }
+  // Downgrade protection on, and no signature of a required algorithm at all.
+  if (failures.length === 0) return { security: 'bogus', reason: unsignedBy([...required], keys.zone, what) };
   return { security: 'bogus', reason: failureReason(set, failures) };
+}
+
+/** Downgrade protection: no RRSIG at all of these required algorithms. */
+function unsignedBy(algorithms: readonly number[], zone: Name, what: string): Reason {
+  return reason(EdeCode.RRSIGS_MISSING, `no RRSIG of algorithm ${algorithms.join(', ')} by ${zone.toString()} for ${what}: every algorithm its DS names must sign (algorithm-downgrade protection)`);
 }
 
 /** Every required algorithm verified: the shortest TTL of them; a wildcard expansion as any one saw it. */

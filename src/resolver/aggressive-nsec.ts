@@ -41,9 +41,9 @@ export interface AggressiveNsecStats {
 }
 
 /** About 10k signed NSEC sets of a few hundred bytes: a few MB, kept apart from the answer cache. */
-export const DEFAULT_AGGRESSIVE_NSEC_ENTRIES = 10_000;
+const DEFAULT_AGGRESSIVE_NSEC_ENTRIES = 10_000;
 /** The answer cache's default cache.maxNegativeTtl: a denial is not trusted longer than one. */
-export const DEFAULT_AGGRESSIVE_NSEC_MAX_TTL = 3600;
+const DEFAULT_AGGRESSIVE_NSEC_MAX_TTL = 3600;
 const MS_PER_SECOND = 1000;
 const SOA_SLOT = '\u0000SOA';
 

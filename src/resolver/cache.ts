@@ -124,6 +124,11 @@ function key(name: Name, type: number | typeof NXDOMAIN_TYPE_KEY, cls: number): 
   return `${name.key}|${type}|${cls}`;
 }
 
+/** A stored denial as the peek methods show it: TTLs as stored. */
+function negativeView(e: NegativeEntry): CachedNegative {
+  return { kind: e.kind, name: e.name, authority: e.authority, zone: e.zone, security: e.security, reason: e.reason };
+}
+
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -202,14 +207,20 @@ export class RRsetCache {
    * any ancestor (RFC 8020: nothing exists below a name that does not exist).
    */
   getNegative(name: Name, type: number, cls: number): CachedNegative | undefined {
+    const e = this.#liveDenial(name, type, cls);
+    return e === undefined ? undefined : this.#negative(e);
+  }
+
+  /** The denial that answers (name, type): its NODATA, or an NXDOMAIN at the name or an ancestor (RFC 8020). */
+  #liveDenial(name: Name, type: number, cls: number): NegativeEntry | undefined {
     const nodata = this.#live(key(name, type, cls));
-    if (nodata !== undefined && nodata.kind === 'nodata') return this.#negative(nodata);
+    if (nodata !== undefined && nodata.kind === 'nodata') return nodata;
+    // Bounded: each step removes a label.
     for (let n = name; ; n = n.parent()) {
       const nx = this.#live(key(n, NXDOMAIN_TYPE_KEY, cls));
-      if (nx !== undefined && nx.kind === 'nxdomain') return this.#negative(nx);
-      if (n.isRoot) break;
+      if (nx !== undefined && nx.kind === 'nxdomain') return nx;
+      if (n.isRoot) return undefined;
     }
-    return undefined;
   }
 
   #negative(e: NegativeEntry): CachedNegative {
@@ -286,26 +297,29 @@ export class RRsetCache {
    */
   peekNegative(name: Name, type: number | undefined, cls: number): CachedNegative | undefined {
     const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
-    if (e === undefined || e.kind === 'positive') return undefined;
-    return { kind: e.kind, name: e.name, authority: e.authority, zone: e.zone, security: e.security, reason: e.reason };
+    return e === undefined || e.kind === 'positive' ? undefined : negativeView(e);
+  }
+
+  /** The denial getNegative would serve for (name, type), TTLs as stored and no statistics counted. */
+  peekDenial(name: Name, type: number, cls: number): CachedNegative | undefined {
+    const e = this.#liveDenial(name, type, cls);
+    return e === undefined ? undefined : negativeView(e);
   }
 
   /** The life of the live RRset or NODATA stored for (name, type), or of the NXDOMAIN (type undefined) at `name`. */
   lifetime(name: Name, type: number | undefined, cls: number): EntryLifetime | undefined {
     const e = this.#live(key(name, type ?? NXDOMAIN_TYPE_KEY, cls));
-    if (e === undefined) return undefined;
+    return e === undefined ? undefined : this.#lifetimeOf(e);
+  }
+
+  #lifetimeOf(e: Entry): EntryLifetime {
     return { remainingMs: e.expiresAt - this.#clock.now(), lifetimeMs: e.expiresAt - e.storedAt };
   }
 
   /** The life of the denial getNegative would serve for (name, type): NODATA, or NXDOMAIN at the name or an ancestor. */
   denialLifetime(name: Name, type: number, cls: number): EntryLifetime | undefined {
-    const nodata = this.#live(key(name, type, cls));
-    if (nodata !== undefined && nodata.kind === 'nodata') return this.lifetime(name, type, cls);
-    for (let n = name; ; n = n.parent()) {
-      const nx = this.#live(key(n, NXDOMAIN_TYPE_KEY, cls));
-      if (nx !== undefined && nx.kind === 'nxdomain') return this.lifetime(n, undefined, cls);
-      if (n.isRoot) return undefined;
-    }
+    const e = this.#liveDenial(name, type, cls);
+    return e === undefined ? undefined : this.#lifetimeOf(e);
   }
 
   /** Copies of the live entries under these keys (NXDOMAIN: type undefined), for restore(). */

@@ -225,7 +225,7 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
     // at all, REFUSED + EDE 20. Never an empty NOERROR, never an upstream query.
     const res = await resolveQuestion(q, { cacheOnly: !query.rd });
     if (!query.rd && res.rcode === Rcode.REFUSED) return cachedReferral(cache, q, query.cd, zoneSide) ?? failure(res.rcode, EdeCode.NOT_AUTHORITATIVE, `${q.name.toString()} is not in the cache, nor any delegation above it, and recursion was not desired`);
-    if (!query.rd && deps.validator !== undefined && res.rcode !== Rcode.SERVFAIL && !verdictsKnown(cache, res, synthesiseDenial === undefined ? undefined : (sq) => synthesiseDenial(sq) !== undefined)) {
+    if (!query.rd && deps.validator !== undefined && res.rcode !== Rcode.SERVFAIL && !verdictsKnown(cache, res)) {
       return failure(Rcode.REFUSED, EdeCode.NOT_AUTHORITATIVE, `the cached answer for ${q.name.toString()} has not been validated, and recursion was not desired`);
     }
     if (res.rcode === Rcode.SERVFAIL) failures.remember(q, res.reasons);

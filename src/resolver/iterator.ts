@@ -89,6 +89,8 @@ type IterateResult =
 interface CachedShape {
   readonly shape: AnswerShape;
   readonly zone: Name;
+  /** The denial came from the RFC 8198 store, not from a cache entry (AnswerStep.denialSynthesised). */
+  readonly denialSynthesised?: true;
 }
 
 const ROOT_NS_QUESTION: Question = { name: Name.root, type: RRType.NS, class: RRClass.IN };
@@ -189,7 +191,10 @@ export class Iterator {
         this.#store(q, shape, zone, it.rank);
       }
       const fromCache = server === undefined;
-      const base = { zone, fromCache, ...(server !== undefined ? { server } : {}), ...(zoneData !== undefined && zoneData.length > 0 ? { zoneData } : {}) };
+      const base = {
+        zone, fromCache, ...(server !== undefined ? { server } : {}), ...(zoneData !== undefined && zoneData.length > 0 ? { zoneData } : {}),
+        ...(cached?.denialSynthesised === true ? { denialSynthesised: true } : {}),
+      };
       const shapeProofs = shape.proofs ?? [];
       proofs.push(...shapeProofs);
       for (const link of shape.links) {
@@ -269,7 +274,7 @@ export class Iterator {
     const neg = cache.getNegative(q.name, q.type, q.class);
     if (neg !== undefined) return { zone: neg.zone, shape: { links: [], end: { kind: neg.kind, name: q.name, authority: neg.authority } } };
     const synth = this.#d.synthesiseDenial?.(q);
-    if (synth !== undefined) return { zone: synth.zone, shape: { links: [], end: { kind: synth.kind, name: q.name, authority: synth.authority } } };
+    if (synth !== undefined) return { zone: synth.zone, shape: { links: [], end: { kind: synth.kind, name: q.name, authority: synth.authority } }, denialSynthesised: true };
     return undefined;
   }
 

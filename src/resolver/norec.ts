@@ -7,7 +7,7 @@
 // answer is given only when every RRset and denial in it already carries a verdict; otherwise the
 // resolver says it cannot answer without recursion (REFUSED + EDE 20). Unbound instead hands such
 // a query to its validator, which may fetch keys: a query upstream that RD=0 never causes here.
-import type { Question, RRset } from '../wire/types.ts';
+import type { RRset } from '../wire/types.ts';
 import type { RRsetCache } from './cache.ts';
 import type { AnswerStep, Resolution } from './resolution.ts';
 
@@ -20,12 +20,11 @@ function isSynthesized(set: RRset, step: AnswerStep): boolean {
 }
 
 /**
- * True when every step of a cache-only resolution holds data the validator has already judged.
- * `synthesised` says whether a denial comes from the RFC 8198 store: its NSEC records were proven
- * secure when stored, and the store answers only while the zone's validated keys are held, so it is
- * judged without any fetch.
+ * True when every step of a cache-only resolution holds data the validator has already judged. A
+ * denial from the RFC 8198 store (AnswerStep.denialSynthesised) is: its NSEC records were proven
+ * secure when stored, and the store answers only while the zone's validated keys are held.
  */
-export function verdictsKnown(cache: RRsetCache, res: Resolution, synthesised?: (q: Question) => boolean): boolean {
+export function verdictsKnown(cache: RRsetCache, res: Resolution): boolean {
   for (const step of res.steps) {
     switch (step.kind) {
       case 'answer':
@@ -38,10 +37,10 @@ export function verdictsKnown(cache: RRsetCache, res: Resolution, synthesised?: 
         break;
       case 'nxdomain':
       case 'nodata': {
+        if (step.denialSynthesised === true) break;
         const q = step.question;
-        const denial = cache.peekNegative(q.name, step.kind === 'nxdomain' ? undefined : q.type, q.class);
-        if (judged(denial?.security)) break;
-        if (synthesised === undefined || !synthesised(q)) return false;
+        // The denial the cache served, wherever it is stored (an NXDOMAIN may be an ancestor's, RFC 8020).
+        if (!judged(cache.peekDenial(q.name, q.type, q.class)?.security)) return false;
         break;
       }
       case 'referral':

@@ -42,17 +42,10 @@ export function keysUsed(res: Resolution, cache: RRsetCache): UsedKey[] {
     const q = step.question;
     if (step.kind === 'answer' || step.kind === 'alias') {
       for (const s of step.answer) out.push({ name: s.name, type: s.type, cls: s.class });
-    } else if (step.kind === 'nodata') {
-      out.push({ name: q.name, type: q.type, cls: q.class });
-    } else if (step.kind === 'nxdomain') {
-      // RFC 8020: the denial served may be stored at an ancestor; find the one getNegative used.
-      for (let n = q.name; ; n = n.parent()) {
-        if (cache.lifetime(n, undefined, q.class) !== undefined) {
-          out.push({ name: n, type: undefined, cls: q.class });
-          break;
-        }
-        if (n.isRoot) break;
-      }
+    } else if (step.kind === 'nodata' || step.kind === 'nxdomain') {
+      // The denial getNegative served: an NXDOMAIN may be stored at an ancestor (RFC 8020).
+      const d = cache.peekDenial(q.name, q.type, q.class);
+      if (d !== undefined) out.push({ name: d.name, type: d.kind === 'nodata' ? q.type : undefined, cls: q.class });
     }
   }
   return out;

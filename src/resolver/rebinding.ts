@@ -12,6 +12,7 @@ import { RRType } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import { SvcParamKey, readableSvcParams } from '../wire/rdata/svcb.ts';
 import { ipv4ToText, ipv6ToText } from '../wire/rdata/text.ts';
+import { typeCovered } from '../wire/rrset.ts';
 import type { Message, RR } from '../wire/types.ts';
 import { addressText } from './rdata-views.ts';
 
@@ -70,23 +71,19 @@ export class RebindingFilter {
   scrub(message: Message): ScrubResult {
     if (!this.active) return { message, removed: 0 };
     let removed = 0;
-    const section = (rrs: readonly RR[]): RR[] => {
+    const section = (rrs: readonly RR[]): readonly RR[] => {
       const bad = rrs.filter((rr) => this.#bad(rr));
-      if (bad.length === 0) return [...rrs];
+      if (bad.length === 0) return rrs;
       removed += bad.length;
       const kept = rrs.filter((rr) => !bad.includes(rr));
       // An RRSIG over a set with no record left would only stand alone; it goes with its set.
       const remaining = new Set(kept.filter((rr) => rr.type !== RRType.RRSIG).map((rr) => `${rr.name.key}|${rr.type}`));
       const emptied = new Set(bad.map((rr) => `${rr.name.key}|${rr.type}`).filter((k) => !remaining.has(k)));
-      return kept.filter((rr) => rr.type !== RRType.RRSIG || !emptied.has(`${rr.name.key}|${coveredType(rr)}`));
+      return kept.filter((rr) => rr.type !== RRType.RRSIG || !emptied.has(`${rr.name.key}|${typeCovered(rr.rdata)}`));
     };
     const scrubbed = { ...message, answer: section(message.answer), authority: section(message.authority), additional: section(message.additional) };
     return removed === 0 ? { message, removed } : { message: scrubbed, removed };
   }
-}
-
-function coveredType(rrsig: RR): number {
-  return rrsig.rdata.length >= 2 ? (rrsig.rdata[0] << 8) | rrsig.rdata[1] : -1;
 }
 
 /**

@@ -42,6 +42,11 @@ export interface AnswerStep {
    * keys (ValidationVerdict.zoneData) so an RD=0 referral may carry them.
    */
   readonly zoneData?: readonly RRset[];
+  /**
+   * A denial built from the RFC 8198 store (NSEC records the validator proved secure, while the
+   * zone's validated keys are held), not read from a cache entry: judged without any fetch.
+   */
+  readonly denialSynthesised?: boolean;
 }
 
 export interface Resolution {

@@ -8,6 +8,7 @@
 // reply put them, and those past the limit are removed in reply order.
 import { RRType } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
+import { sameBytes, typeCovered } from '../wire/rrset.ts';
 import type { Message, RR } from '../wire/types.ts';
 
 /** RRSIGs kept per RRset (Unbound's iter-scrub-rrsig default). */
@@ -17,17 +18,6 @@ export interface SigScrubResult {
   readonly message: Message;
   /** RRSIG records removed. */
   readonly removed: number;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** The type an RRSIG covers (its first two RDATA octets); undefined when too short to say. */
-function coveredType(rrsig: RR): number | undefined {
-  return rrsig.rdata.length >= 2 ? (rrsig.rdata[0] << 8) | rrsig.rdata[1] : undefined;
 }
 
 function setKey(name: Name, type: number, cls: number): string {
@@ -42,13 +32,18 @@ function setKey(name: Name, type: number, cls: number): string {
  */
 export function capSignatures(message: Message, max: number = MAX_RRSIGS_PER_RRSET): SigScrubResult {
   const sections = [message.answer, message.authority, message.additional];
+  // The usual reply has a handful of RRSIGs in all: no set can then have more than `max`, and the
+  // per-set bookkeeping below is skipped (it runs on every upstream reply).
+  let sigCount = 0;
+  for (const rrs of sections) for (const rr of rrs) if (rr.type === RRType.RRSIG) sigCount++;
+  if (sigCount <= max) return { message, removed: 0 };
   const sets = new Set<string>();
   for (const rrs of sections) for (const rr of rrs) if (rr.type !== RRType.RRSIG) sets.add(setKey(rr.name, rr.type, rr.class));
   const kept = new Map<string, Uint8Array[]>();
   let removed = 0;
   const tooMany = (rr: RR): boolean => {
     if (rr.type !== RRType.RRSIG) return false;
-    const covered = coveredType(rr);
+    const covered = typeCovered(rr.rdata);
     if (covered === undefined) return false;
     const key = setKey(rr.name, covered, rr.class);
     if (!sets.has(key)) return false;

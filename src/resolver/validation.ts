@@ -9,6 +9,7 @@ import { Rcode, RRClass, RRType, rcodeToString, rrTypeToString } from '../wire/c
 import type { Name } from '../wire/name.ts';
 import type { Security } from '../wire/outcome.ts';
 import { dsCodec, rrsigCodec, type DsRdata } from '../wire/rdata/dnssec.ts';
+import { sameRecords } from '../wire/rrset.ts';
 import type { Question, RR, RRset } from '../wire/types.ts';
 import { anchorsFromRecords, closestAnchor, negativeAnchorFor, type TrustAnchor } from '../dnssec/anchors.ts';
 import { DEFAULT_VALIDATION_LIMITS, ValidationBudget, type ValidationLimits } from '../dnssec/budget.ts';
@@ -113,15 +114,10 @@ function fromDenial(d: { readonly security: Security; readonly reason?: Reason }
   return { security: d.security, ...(d.reason !== undefined ? { reason: d.reason } : {}), ...(origin !== undefined ? { origin } : {}) };
 }
 
-function sameRdata(a: RRset, b: RRset): boolean {
-  if (a.rdata.length !== b.rdata.length) return false;
-  return a.rdata.every((x) => b.rdata.some((y) => x.length === y.length && x.every((v, i) => v === y[i])));
-}
-
 /** The same denial records (SOA, NSEC/NSEC3) as were judged before, in any order. */
 function sameAuthority(a: readonly RRset[], b: readonly RRset[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((x) => b.some((y) => y.type === x.type && y.name.equals(x.name) && sameRdata(x, y)));
+  return a.every((x) => b.some((y) => y.type === x.type && y.name.equals(x.name) && sameRecords(x.rdata, y.rdata)));
 }
 
 /**
@@ -289,7 +285,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
     if (!v.ok) return bogusEntry(name, v.reason, run);
     // The cached copy of this very DS set is proven too: an RD=0 referral to the zone may say so (AD).
     const held = cache?.peekRRset(name, RRType.DS, RRClass.IN);
-    if (held !== undefined && held.security === undefined && sameRdata(held.rrset, dsSet)) cache?.setSecurity(name, RRType.DS, RRClass.IN, 'secure', undefined, v.ttl);
+    if (held !== undefined && held.security === undefined && sameRecords(held.rrset.rdata, dsSet.rdata)) cache?.setSecurity(name, RRType.DS, RRClass.IN, 'secure', undefined, v.ttl);
     const ds: DsRdata[] = [];
     for (const r of dsSet.rdata) {
       const d = dsCodec.decode(r);
@@ -523,7 +519,7 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
   /** One answer or alias RRset; a wildcard expansion also needs its denial proof from the step. */
   const positive = async (set: RRset, step: AnswerStep, run: Run): Promise<Part> => {
     const known = cache?.peekRRset(set.name, set.type, set.class);
-    if (known !== undefined && known.security !== undefined && known.security !== 'indeterminate' && sameRdata(known.rrset, set)) {
+    if (known !== undefined && known.security !== undefined && known.security !== 'indeterminate' && sameRecords(known.rrset.rdata, set.rdata)) {
       run.context.trace?.(rrsetEvent(set, known.zone, { security: known.security, reason: known.reason }, { checked: false, cached: true }));
       return known.reason !== undefined ? { security: known.security, reason: known.reason } : { security: known.security };
     }
@@ -650,6 +646,8 @@ export function createValidator(config: ValidatorConfig): DnssecValidator {
    * without the zone's own RRSIG gets no verdict (it may lie below a cut, or be unsigned).
    */
   const judgeZoneData = (run: Run): ZoneDataVerdict[] => {
+    // Most runs (every cache hit among them) bring no zone data: nothing to set up.
+    if (run.zoneSteps.length === 0) return [];
     const out: ZoneDataVerdict[] = [];
     const seen = new Set<RRset>();
     for (const step of run.zoneSteps) {

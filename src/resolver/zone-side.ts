@@ -13,7 +13,7 @@
 import { RRClass, RRType } from '../wire/constants.ts';
 import type { Name } from '../wire/name.ts';
 import type { Message, RRset } from '../wire/types.ts';
-import { groupRRsets } from '../wire/rrset.ts';
+import { groupRRsets, sameRecords } from '../wire/rrset.ts';
 import { RRsetCache, Trust, type CachedRRset, type TrustRank } from './cache.ts';
 import type { Clock } from './clock.ts';
 import type { CacheOptions } from './options.ts';
@@ -30,15 +30,6 @@ const ZONE_SIDE_SHARE = 16;
 export const MAX_ZONE_SIDE_TARGETS = 13;
 
 const ADDRESS_TYPES: readonly number[] = [RRType.A, RRType.AAAA];
-
-function sameData(a: RRset, b: RRset): boolean {
-  if (a.rdata.length !== b.rdata.length) return false;
-  return a.rdata.every((x) => b.rdata.some((y) => x.length === y.length && x.every((v, i) => v === y[i])));
-}
-
-function sameSigs(a: RRset, b: RRset): boolean {
-  return a.sigs.length === b.sigs.length && a.sigs.every((x) => b.sigs.some((y) => x.length === y.length && x.every((v, i) => v === y[i])));
-}
 
 /**
  * The zone's NS set (owner exactly `zone`) from the authority or answer section of `message`, and
@@ -76,7 +67,7 @@ export class ZoneSideStore {
     for (const s of sets) {
       const setRank = s.type === RRType.NS ? rank : Trust.ADDITIONAL;
       const old = this.#sets.peekRRset(s.name, s.type, s.class);
-      if (old !== undefined && old.security === 'secure' && old.rank >= setRank && sameData(old.rrset, s)) continue;
+      if (old !== undefined && old.security === 'secure' && old.rank >= setRank && sameRecords(old.rrset.rdata, s.rdata)) continue;
       if (this.#sets.putRRset(s, zone, setRank)) stored.push(s);
     }
     return stored;
@@ -100,7 +91,7 @@ export class ZoneSideStore {
   record(verdicts: readonly ZoneDataVerdict[]): void {
     for (const v of verdicts) {
       const live = this.#sets.peekRRset(v.set.name, v.set.type, v.set.class);
-      if (live === undefined || !sameData(live.rrset, v.set) || !sameSigs(live.rrset, v.set)) continue;
+      if (live === undefined || !sameRecords(live.rrset.rdata, v.set.rdata) || !sameRecords(live.rrset.sigs, v.set.sigs)) continue;
       this.#sets.setSecurity(v.set.name, v.set.type, v.set.class, v.security, v.reason, v.ttl);
     }
   }

@@ -11,10 +11,16 @@ interface Building {
   readonly sigs: Uint8Array[];
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Byte-for-byte equality of two RDATA (or any octet strings). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The same records (RDATA, or RRSIGs), in any order: an RRset is a set (RFC 2181 §5). */
+export function sameRecords(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x) => b.some((y) => sameBytes(x, y)));
 }
 
 /** Adds `rdata` unless an identical one is present: an RRset is a set (RFC 2181 §5). */
@@ -28,7 +34,7 @@ function setKey(rr: RR, type: number): string {
 }
 
 /** The type an RRSIG covers: the first two octets of its RDATA; undefined when too short. */
-function typeCovered(rdata: Uint8Array): number | undefined {
+export function typeCovered(rdata: Uint8Array): number | undefined {
   return rdata.length >= 2 ? (rdata[0] << 8) | rdata[1] : undefined;
 }
 
