@@ -7,6 +7,7 @@ import type { DsRdata } from '../wire/rdata/dnssec.ts';
 import { keyTag } from './keytag.ts';
 import { isSupportedAlgorithm } from './algorithms.ts';
 import { dnskeyFields, isZoneKey, DNSKEY_PROTOCOL } from './dnskey.ts';
+import { sameBytes } from '../wire/rrset.ts';
 
 const HASH_BY_DIGEST: ReadonlyMap<number, string> = new Map([
   [DigestType.SHA1, 'sha1'],
@@ -32,12 +33,6 @@ export function computeDsDigest(owner: Name, dnskeyRdata: Uint8Array, digestType
 
 export type DsMatchFailure = 'unsupported-digest' | 'key-tag' | 'algorithm' | 'not-zone-key' | 'bad-protocol' | 'digest-mismatch' | 'malformed';
 export type DsMatchResult = { ok: true } | { ok: false; kind: DsMatchFailure; detail: string };
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Whether `ds` authenticates the DNSKEY (owner + RDATA). Cheap checks first (tag, algorithm), so a

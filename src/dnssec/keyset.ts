@@ -14,6 +14,7 @@ import { dsMatchesKey, selectUsableDs } from './ds.ts';
 import { keyTag } from './keytag.ts';
 import { validateRRset } from './rrset-verdict.ts';
 import type { SignatureCheck } from './signature-check.ts';
+import { sameBytes } from '../wire/rrset.ts';
 
 /** What vouches for a zone's keys: the parent's DS records and/or configured DNSKEYs. */
 export interface KeySetTrust {
@@ -34,12 +35,6 @@ export type KeySetVerdict =
   }
   | { readonly security: 'insecure'; readonly zone: Name; readonly reason: Reason }
   | { readonly security: 'bogus'; readonly zone: Name; readonly reason: Reason };
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function unique(list: readonly number[]): string {
   return [...new Set(list)].join(', ');

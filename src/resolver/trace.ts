@@ -23,6 +23,7 @@ import { keyTag } from '../dnssec/keytag.ts';
 import { nsecCovers } from '../dnssec/nsec.ts';
 import { NSEC3_FLAG_OPT_OUT, nsec3CoversHash } from '../dnssec/nsec3.ts';
 import { hashToLabel, labelToHash, nsec3Hash } from '../dnssec/nsec3hash.ts';
+import { sameBytes } from '../wire/rrset.ts';
 
 /** One DS record (or anchor DS) as the operator reads it: "29791/8/SHA-256". */
 export interface DsSummary {
@@ -141,10 +142,6 @@ export function summarizeSigs(set: RRset | undefined): SigSummary[] {
     out.push({ signer: d.value.signerName.toString(), keyTag: d.value.keyTag, algorithm: d.value.algorithm, inception: d.value.inception, expiration: d.value.expiration });
   }
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** Every key of a DNSKEY RRset, with the DS (or anchor key) that vouches for it. */
