@@ -161,7 +161,6 @@ export function createResolver(input: ResolverOptionsInput, deps: ResolverDeps):
 
   const toOutcome = async (res: Resolution, query: ClientQuery): Promise<Outcome> => {
     const base: Outcome = { rcode: res.rcode, answer: res.answer, authority: res.authority, additional: [], security: 'insecure', reasons: res.reasons };
-    const validator = deps.validator;
     if (validator === undefined || res.rcode === Rcode.SERVFAIL || res.rcode === Rcode.REFUSED) return base;
     const first = await judge(validator, res, query);
     // CD=1 gets the bogus data as it is: no other server's answer is needed for that.

@@ -22,15 +22,13 @@ import type { Question, RRset } from '../wire/types.ts';
 import { Trust, type CachedRRset, type RRsetCache } from './cache.ts';
 import { withCachedError } from './failure-cache.ts';
 import { rdataName } from './rdata-views.ts';
-import type { ZoneSideStore } from './zone-side.ts';
+import { ADDRESS_TYPES, type ZoneSideStore } from './zone-side.ts';
 
 /**
  * NS targets whose addresses are looked up for one referral. An NS set is bounded by the message it
  * came in; this bounds the cache look-ups per RD=0 query more tightly (13 is the root's count).
  */
 export const MAX_REFERRAL_TARGETS = 13;
-
-const ADDRESS_TYPES: readonly number[] = [RRType.A, RRType.AAAA];
 
 /**
  * Where the search for a delegation starts: the name itself (a cached NS set at the name is its

@@ -29,7 +29,8 @@ const ZONE_SIDE_SHARE = 16;
  */
 export const MAX_ZONE_SIDE_TARGETS = 13;
 
-const ADDRESS_TYPES: readonly number[] = [RRType.A, RRType.AAAA];
+/** The address types a zone's servers are reached by (referral.ts reads the same ones). */
+export const ADDRESS_TYPES: readonly number[] = [RRType.A, RRType.AAAA];
 
 /**
  * The zone's NS set (owner exactly `zone`) from the authority or answer section of `message`, and
