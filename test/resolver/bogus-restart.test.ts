@@ -3,15 +3,15 @@
 // one-server zone's answer (and EDE) as it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
+import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
 import { EdeCode } from '../../src/wire/ede.ts';
 import type { Message, Question, RR, RRset } from '../../src/wire/types.ts';
 import { createResolver, type Resolver } from '../../src/resolver/index.ts';
 import { createValidator } from '../../src/resolver/validation.ts';
 import { InfraCache } from '../../src/resolver/infra.ts';
-import { FakeNet } from './fake-hierarchy.ts';
+import { FakeNet, reply } from './fake-hierarchy.ts';
 import { NO_EXPLORATION, query } from './hierarchy.ts';
-import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N } from './signed-fakes.ts';
+import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, rrsetRecords } from './signed-fakes.ts';
 import { parseRootHints } from '../../src/resolver/hints.ts';
 
 const ROOT = '127.53.9.1';
@@ -20,19 +20,6 @@ const A_RDATA = new Uint8Array([192, 0, 2, 1]);
 
 /** How a server of example. serves: correct, or with the RRSIGs of the answer or of the DNSKEY RRset stripped. */
 type Flavour = 'good' | 'strip-answer' | 'strip-dnskey';
-
-function rrs(set: RRset, keepSigs = true): RR[] {
-  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
-  if (keepSigs) for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
-  return out;
-}
-
-function message(q: Question, rcode: number, aa: boolean, answer: RR[], authority: RR[], additional: RR[] = []): Message {
-  return {
-    id: 0, opcode: Opcode.QUERY, rcode, question: [q], answer, authority, additional,
-    flags: { qr: true, aa, tc: false, rd: false, ra: false, z: false, ad: false, cd: false },
-  };
-}
 
 function nsSet(servers: readonly string[]): { ns: RRset; glue: RR[] } {
   const names = servers.map((_, i) => N(`ns${i + 1}.example.`));
@@ -45,16 +32,16 @@ function nsSet(servers: readonly string[]): { ns: RRset; glue: RR[] } {
 function exampleServer(flavour: Flavour, servers: readonly string[]) {
   const { ns, glue } = nsSet(servers);
   return (q: Question): Message => {
-    if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return message(q, Rcode.NOERROR, true, rrs(ZONE.dnskeySet(), flavour !== 'strip-dnskey'), []);
-    if (q.name.equals(ZONE.name) && q.type === RRType.NS) return message(q, Rcode.NOERROR, true, rrs(ns), [], glue);
+    if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.dnskeySet(), flavour !== 'strip-dnskey'), []);
+    if (q.name.equals(ZONE.name) && q.type === RRType.NS) return reply(q, Rcode.NOERROR, true, rrsetRecords(ns), [], glue);
     const host = glue.find((g) => g.name.equals(q.name));
-    if (host !== undefined && q.type === RRType.A) return message(q, Rcode.NOERROR, true, rrs(ZONE.sign({ name: host.name, type: RRType.A, rdata: [host.rdata] })), []);
+    if (host !== undefined && q.type === RRType.A) return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.sign({ name: host.name, type: RRType.A, rdata: [host.rdata] })), []);
     if (q.name.equals(N('www.example.')) && q.type === RRType.A) {
-      return message(q, Rcode.NOERROR, true, rrs(ZONE.sign({ name: q.name, type: RRType.A, rdata: [A_RDATA] }), flavour !== 'strip-answer'), rrs(ns));
+      return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.sign({ name: q.name, type: RRType.A, rdata: [A_RDATA] }), flavour !== 'strip-answer'), rrsetRecords(ns));
     }
     // Everything else at or below www.example.: NODATA with the NSEC that proves it.
     const nsec = ZONE.nsec('www.example.', 'example.', [RRType.A, RRType.RRSIG, RRType.NSEC]);
-    return message(q, Rcode.NOERROR, true, [], [...rrs(ZONE.soa()), ...rrs(nsec)]);
+    return reply(q, Rcode.NOERROR, true, [], [...rrsetRecords(ZONE.soa()), ...rrsetRecords(nsec)]);
   };
 }
 
@@ -70,7 +57,7 @@ function lab(servers: readonly (readonly [string, Flavour])[]): Lab {
   const addresses = servers.map(([a]) => a);
   const net = new FakeNet();
   const { ns, glue } = nsSet(addresses);
-  net.serve(ROOT, { kind: 'custom', answer: (q) => message(q, Rcode.NOERROR, false, [], rrs(ns, false), glue) });
+  net.serve(ROOT, { kind: 'custom', answer: (q) => reply(q, Rcode.NOERROR, false, [], rrsetRecords(ns, false), glue) });
   for (const [address, flavour] of servers) net.serve(address, { kind: 'custom', answer: exampleServer(flavour, addresses) });
   const hints = parseRootHints(`. 3600000 NS a.root.\na.root. 3600000 A ${ROOT}\n`);
   if (!hints.ok) throw new Error(hints.error);

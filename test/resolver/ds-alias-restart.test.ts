@@ -6,15 +6,15 @@
 // is held dnssec lame.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
+import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
 import { EdeCode } from '../../src/wire/ede.ts';
 import type { Message, Question, RR, RRset } from '../../src/wire/types.ts';
 import { createResolver, type Resolver } from '../../src/resolver/index.ts';
 import { createValidator } from '../../src/resolver/validation.ts';
 import { parseRootHints } from '../../src/resolver/hints.ts';
-import { FakeNet } from './fake-hierarchy.ts';
+import { FakeNet, reply } from './fake-hierarchy.ts';
 import { NO_EXPLORATION, query } from './hierarchy.ts';
-import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N } from './signed-fakes.ts';
+import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, rrsetRecords } from './signed-fakes.ts';
 
 const ROOT = '127.53.10.1';
 const CHILD = '127.53.10.30';
@@ -31,19 +31,6 @@ IPV6_LOOPBACK[15] = 1;
 
 /** 'wildcard-cname': DS for sub.example. answered with *.example.'s CNAME; 'apex-cname': a CNAME at sub.example. itself. */
 type Flavour = 'good' | 'wildcard-cname' | 'apex-cname';
-
-function rrs(set: RRset, keepSigs = true): RR[] {
-  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
-  if (keepSigs) for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
-  return out;
-}
-
-function message(q: Question, rcode: number, aa: boolean, answer: RR[], authority: RR[], additional: RR[] = []): Message {
-  return {
-    id: 0, opcode: Opcode.QUERY, rcode, question: [q], answer, authority, additional,
-    flags: { qr: true, aa, tc: false, rd: false, ra: false, z: false, ad: false, cd: false },
-  };
-}
 
 /** The parent's servers: one NS name per address; an IPv6 address is not given as glue (asked for as AAAA). */
 interface ParentServer {
@@ -74,22 +61,22 @@ function parentServer(flavour: Flavour, servers: readonly ParentServer[]) {
   const ds = PARENT.dsSetFor(CHILD_ZONE);
   const nodata = (q: Question): Message => {
     const nsec = PARENT.nsec('tgt.example.', 'zzz.example.', [RRType.A, RRType.RRSIG, RRType.NSEC]);
-    return message(q, Rcode.NOERROR, true, [], [...rrs(PARENT.soa()), ...rrs(nsec)]);
+    return reply(q, Rcode.NOERROR, true, [], [...rrsetRecords(PARENT.soa()), ...rrsetRecords(nsec)]);
   };
   return (q: Question): Message => {
-    if (q.name.equals(PARENT.name) && q.type === RRType.DNSKEY) return message(q, Rcode.NOERROR, true, rrs(PARENT.dnskeySet()), []);
-    if (q.name.equals(PARENT.name) && q.type === RRType.NS) return message(q, Rcode.NOERROR, true, rrs(ns), [], glue);
+    if (q.name.equals(PARENT.name) && q.type === RRType.DNSKEY) return reply(q, Rcode.NOERROR, true, rrsetRecords(PARENT.dnskeySet()), []);
+    if (q.name.equals(PARENT.name) && q.type === RRType.NS) return reply(q, Rcode.NOERROR, true, rrsetRecords(ns), [], glue);
     const host = hosts.get(`${q.name.key}|${q.type}`);
-    if (host !== undefined) return message(q, Rcode.NOERROR, true, rrs(PARENT.sign({ name: host.name, type: host.type, rdata: [host.rdata] })), []);
+    if (host !== undefined) return reply(q, Rcode.NOERROR, true, rrsetRecords(PARENT.sign({ name: host.name, type: host.type, rdata: [host.rdata] })), []);
     if (q.name.equals(CHILD_ZONE.name) && q.type === RRType.DS) {
-      if (flavour === 'good') return message(q, Rcode.NOERROR, true, rrs(ds), []);
+      if (flavour === 'good') return reply(q, Rcode.NOERROR, true, rrsetRecords(ds), []);
       const labels = flavour === 'wildcard-cname' ? 1 : undefined;
       const cname = PARENT.sign({ name: q.name, type: RRType.CNAME, ttl: 300, rdata: [N('tgt.example.').toWire()] }, labels !== undefined ? { labels } : {});
       // Only the alias: the resolver chases tgt.example. DS itself (a NODATA, below).
-      return message(q, Rcode.NOERROR, true, rrs(cname), []);
+      return reply(q, Rcode.NOERROR, true, rrsetRecords(cname), []);
     }
     if (q.name.isSubdomainOf(CHILD_ZONE.name)) {
-      return message(q, Rcode.NOERROR, false, [], [childNs, ...(flavour === 'good' ? rrs(ds) : [])], [childGlue]);
+      return reply(q, Rcode.NOERROR, false, [], [childNs, ...(flavour === 'good' ? rrsetRecords(ds) : [])], [childGlue]);
     }
     return nodata(q);
   };
@@ -97,12 +84,12 @@ function parentServer(flavour: Flavour, servers: readonly ParentServer[]) {
 
 /** The child's own server: its keys and www.sub.example. A, signed by sub.example. */
 function childServer(q: Question): Message {
-  if (q.name.equals(CHILD_ZONE.name) && q.type === RRType.DNSKEY) return message(q, Rcode.NOERROR, true, rrs(CHILD_ZONE.dnskeySet()), []);
+  if (q.name.equals(CHILD_ZONE.name) && q.type === RRType.DNSKEY) return reply(q, Rcode.NOERROR, true, rrsetRecords(CHILD_ZONE.dnskeySet()), []);
   if (q.name.equals(N('www.sub.example.')) && q.type === RRType.A) {
-    return message(q, Rcode.NOERROR, true, rrs(CHILD_ZONE.sign({ name: q.name, type: RRType.A, rdata: [A_RDATA] })), []);
+    return reply(q, Rcode.NOERROR, true, rrsetRecords(CHILD_ZONE.sign({ name: q.name, type: RRType.A, rdata: [A_RDATA] })), []);
   }
   const nsec = CHILD_ZONE.nsec('www.sub.example.', 'sub.example.', [RRType.A, RRType.RRSIG, RRType.NSEC]);
-  return message(q, Rcode.NOERROR, true, [], [...rrs(CHILD_ZONE.soa()), ...rrs(nsec)]);
+  return reply(q, Rcode.NOERROR, true, [], [...rrsetRecords(CHILD_ZONE.soa()), ...rrsetRecords(nsec)]);
 }
 
 interface Lab {
@@ -116,7 +103,7 @@ interface Lab {
 function lab(servers: readonly ParentServer[], doIp6 = false): Lab {
   const net = new FakeNet();
   const { ns, glue } = parentNs(servers);
-  net.serve(ROOT, { kind: 'custom', answer: (q) => message(q, Rcode.NOERROR, false, [], rrs(ns, false), glue) });
+  net.serve(ROOT, { kind: 'custom', answer: (q) => reply(q, Rcode.NOERROR, false, [], rrsetRecords(ns, false), glue) });
   for (const s of servers) net.serve(s.address, { kind: 'custom', answer: parentServer(s.flavour, servers) });
   net.serve(CHILD, { kind: 'custom', answer: childServer });
   const hints = parseRootHints(`. 3600000 NS a.root.\na.root. 3600000 A ${ROOT}\n`);

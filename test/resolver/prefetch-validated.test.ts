@@ -2,33 +2,20 @@
 // turns out bogus (a forged signature) must not displace the good, validated answer in the cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
-import type { Message, Question, RR, RRset } from '../../src/wire/types.ts';
+import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
+import type { RR, RRset } from '../../src/wire/types.ts';
 import { parseRootHints } from '../../src/resolver/hints.ts';
 import { createResolver } from '../../src/resolver/index.ts';
 import type { PrefetchResult } from '../../src/resolver/prefetch.ts';
 import { createValidator } from '../../src/resolver/validation.ts';
-import { FakeNet } from './fake-hierarchy.ts';
+import { FakeNet, reply } from './fake-hierarchy.ts';
 import { NO_EXPLORATION, query } from './hierarchy.ts';
-import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N } from './signed-fakes.ts';
+import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, rrsetRecords } from './signed-fakes.ts';
 
 const ROOT = '127.53.8.1';
 const SERVER = '127.53.8.10';
 const ZONE = new FakeZone('example.', 11);
 const TTL = 3600;
-
-function rrs(set: RRset): RR[] {
-  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
-  for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
-  return out;
-}
-
-function message(q: Question, aa: boolean, answer: RR[], authority: RR[], additional: RR[] = []): Message {
-  return {
-    id: 0, opcode: Opcode.QUERY, rcode: Rcode.NOERROR, question: [q], answer, authority, additional,
-    flags: { qr: true, aa, tc: false, rd: false, ra: false, z: false, ad: false, cd: false },
-  };
-}
 
 function setupSigned() {
   let forged = false;
@@ -36,14 +23,14 @@ function setupSigned() {
   const ns = ZONE.sign({ name: ZONE.name, type: RRType.NS, rdata: [N('ns1.example.').toWire()] });
   const glue: RR = { name: N('ns1.example.'), type: RRType.A, class: RRClass.IN, ttl: TTL, rdata: new Uint8Array(SERVER.split('.').map(Number)) };
   const net = new FakeNet();
-  net.serve(ROOT, { kind: 'custom', answer: (q) => message(q, false, [], rrs({ ...ns, sigs: [] }), [glue]) });
+  net.serve(ROOT, { kind: 'custom', answer: (q) => reply(q, Rcode.NOERROR, false, [], rrsetRecords({ ...ns, sigs: [] }), [glue]) });
   net.serve(SERVER, {
     kind: 'custom',
     answer: (q) => {
-      if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return message(q, true, rrs(ZONE.dnskeySet()), []);
-      if (q.name.equals(ZONE.name) && q.type === RRType.NS) return message(q, true, rrs(ns), [], [glue]);
+      if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.dnskeySet()), []);
+      if (q.name.equals(ZONE.name) && q.type === RRType.NS) return reply(q, Rcode.NOERROR, true, rrsetRecords(ns), [], [glue]);
       const set = ZONE.sign({ name: q.name, type: RRType.A, rdata: [Uint8Array.of(192, 0, 2, address)] }, { broken: forged });
-      return message(q, true, rrs(set), []);
+      return reply(q, Rcode.NOERROR, true, rrsetRecords(set), []);
     },
   });
   const hints = parseRootHints(`. 3600000 NS a.root.\na.root. 3600000 A ${ROOT}\n`);

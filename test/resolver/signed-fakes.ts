@@ -7,7 +7,7 @@ import { RRClass, RRType } from '../../src/wire/constants.ts';
 import { Name } from '../../src/wire/name.ts';
 import { soaCodec } from '../../src/wire/rdata/basic.ts';
 import { dnskeyCodec, dsCodec, nsecCodec, rrsigCodec, type DsRdata } from '../../src/wire/rdata/dnssec.ts';
-import type { Question, RRset } from '../../src/wire/types.ts';
+import type { Question, RR, RRset } from '../../src/wire/types.ts';
 import { computeDsDigest } from '../../src/dnssec/ds.ts';
 import { keyTag } from '../../src/dnssec/keytag.ts';
 import type { SignatureCheck } from '../../src/dnssec/signature-check.ts';
@@ -90,6 +90,13 @@ export class FakeZone {
       rdata: [soaCodec.encode({ mname: N('ns.invalid'), rname: N('h.invalid'), serial: 1, refresh: 1, retry: 1, expire: 1, minimum: TTL })],
     });
   }
+}
+
+/** An RRset as the records of a reply: its RDATA, then its RRSIGs unless `keepSigs` is false (a stripped answer). */
+export function rrsetRecords(set: RRset, keepSigs = true): RR[] {
+  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
+  if (keepSigs) for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
+  return out;
 }
 
 export function unsigned(name: string, type: number, rdata: Uint8Array[], ttl = TTL): RRset {

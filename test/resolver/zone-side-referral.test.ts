@@ -6,14 +6,14 @@
 // addresses), and an RD=0 query never sends anything upstream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
-import type { Message, Question, RR, RRset } from '../../src/wire/types.ts';
+import { Rcode, RRClass, RRType } from '../../src/wire/constants.ts';
+import type { RRset } from '../../src/wire/types.ts';
 import { createResolver, type Resolver } from '../../src/resolver/index.ts';
 import { createValidator } from '../../src/resolver/validation.ts';
 import { parseRootHints } from '../../src/resolver/hints.ts';
-import { FakeNet } from './fake-hierarchy.ts';
+import { FakeNet, reply } from './fake-hierarchy.ts';
 import { NO_EXPLORATION, query } from './hierarchy.ts';
-import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, unsigned } from './signed-fakes.ts';
+import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, unsigned, rrsetRecords } from './signed-fakes.ts';
 
 const ROOT = '127.53.20.1';
 /** ns.example.'s address as the parent's glue gives it (the one every query goes to). */
@@ -24,19 +24,6 @@ const ZONE = new FakeZone('example.', 21);
 
 function ip(address: string): Uint8Array {
   return new Uint8Array(address.split('.').map(Number));
-}
-
-function rrs(set: RRset): RR[] {
-  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
-  for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
-  return out;
-}
-
-function message(q: Question, aa: boolean, answer: RR[], authority: RR[], additional: RR[] = []): Message {
-  return {
-    id: 0, opcode: Opcode.QUERY, rcode: Rcode.NOERROR, question: [q], answer, authority, additional,
-    flags: { qr: true, aa, tc: false, rd: false, ra: false, z: false, ad: false, cd: false },
-  };
 }
 
 /** How the zone's server presents its own NS set beside its answers. */
@@ -55,19 +42,19 @@ function lab(flavour: Flavour, anchored = true, counter = { verifications: 0 }):
   const net = new FakeNet();
   const parentNs = unsigned('example.', RRType.NS, [N('ns.example.').toWire()]);
   const glue = unsigned('ns.example.', RRType.A, [ip(GLUE)]);
-  net.serve(ROOT, { kind: 'custom', answer: (q) => message(q, false, [], rrs(parentNs), rrs(glue)) });
+  net.serve(ROOT, { kind: 'custom', answer: (q) => reply(q, Rcode.NOERROR, false, [], rrsetRecords(parentNs), rrsetRecords(glue)) });
   const ownNsData = { name: N('example.'), type: RRType.NS, rdata: [N('ns.example.').toWire(), N('ns.elsewhere.test.').toWire()] };
   const ownNs = flavour === 'unsigned' ? unsigned('example.', RRType.NS, ownNsData.rdata) : ZONE.sign(ownNsData, { broken: flavour === 'broken' });
   const ownA = ZONE.sign({ name: N('ns.example.'), type: RRType.A, rdata: [ip(OWN)] });
   // Out of the zone: whatever its RRSIG says, the zone's keys cannot vouch for it.
   const foreignA = ZONE.sign({ name: N('ns.elsewhere.test.'), type: RRType.A, rdata: [ip('127.53.20.66')] });
-  const extras = flavour === 'none' ? { authority: [], additional: [] } : { authority: rrs(ownNs), additional: [...rrs(ownA), ...rrs(foreignA)] };
+  const extras = flavour === 'none' ? { authority: [], additional: [] } : { authority: rrsetRecords(ownNs), additional: [...rrsetRecords(ownA), ...rrsetRecords(foreignA)] };
   net.serve(GLUE, {
     kind: 'custom',
     answer: (q) => {
-      if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return message(q, true, rrs(ZONE.dnskeySet()), []);
+      if (q.name.equals(ZONE.name) && q.type === RRType.DNSKEY) return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.dnskeySet()), []);
       if (q.type === RRType.A && q.name.isSubdomainOf(ZONE.name)) {
-        return message(q, true, rrs(ZONE.sign({ name: q.name, type: RRType.A, rdata: [ip('192.0.2.1')] })), extras.authority, extras.additional);
+        return reply(q, Rcode.NOERROR, true, rrsetRecords(ZONE.sign({ name: q.name, type: RRType.A, rdata: [ip('192.0.2.1')] })), extras.authority, extras.additional);
       }
       return undefined;
     },

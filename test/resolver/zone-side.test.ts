@@ -12,16 +12,10 @@ import { MAX_ZONE_SIDE_TARGETS, zoneSideSets, ZoneSideStore } from '../../src/re
 import type { AnswerStep } from '../../src/resolver/resolution.ts';
 import { TestClock } from './fake-hierarchy.ts';
 import { query } from './hierarchy.ts';
-import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, q, resolution, step, TableFetch, unsigned } from './signed-fakes.ts';
+import { ACCEPT_SIGNATURES, FAKE_NOW_MS, FakeZone, N, q, resolution, step, TableFetch, unsigned, rrsetRecords } from './signed-fakes.ts';
 
 const ZONE = new FakeZone('example.', 31);
 const PARENT = new FakeZone('.', 32);
-
-function rrs(set: RRset): RR[] {
-  const out: RR[] = set.rdata.map((rdata) => ({ name: set.name, type: set.type, class: set.class, ttl: set.ttl, rdata }));
-  for (const sig of set.sigs) out.push({ name: set.name, type: RRType.RRSIG, class: set.class, ttl: set.ttl, rdata: sig });
-  return out;
-}
 
 function msg(answer: RR[], authority: RR[], additional: RR[]): Message {
   return {
@@ -37,12 +31,12 @@ const key = (s: RRset): string => `${s.name} ${s.type}`;
 test('zoneSideSets: the zone\'s own NS set and the in-zone addresses of its targets, nothing else', () => {
   const ns = ZONE.sign(nsOf('example.', 'ns1.example.', 'ns.elsewhere.test.'));
   const m = msg([], [
-    ...rrs(ns),
-    ...rrs(ZONE.sign(nsOf('sub.example.', 'ns1.example.'))), // another owner: not the zone's own set
+    ...rrsetRecords(ns),
+    ...rrsetRecords(ZONE.sign(nsOf('sub.example.', 'ns1.example.'))), // another owner: not the zone's own set
   ], [
-    ...rrs(ZONE.sign(a('ns1.example.', 1))),
-    ...rrs(ZONE.sign(a('ns.elsewhere.test.', 2))), // out of the zone
-    ...rrs(ZONE.sign(a('unnamed.example.', 3))), // no target of the NS set
+    ...rrsetRecords(ZONE.sign(a('ns1.example.', 1))),
+    ...rrsetRecords(ZONE.sign(a('ns.elsewhere.test.', 2))), // out of the zone
+    ...rrsetRecords(ZONE.sign(a('unnamed.example.', 3))), // no target of the NS set
   ]);
   const sets = zoneSideSets(m, N('example.'));
   assert.deepEqual(sets.map(key), ['example. 2', 'ns1.example. 1']);
@@ -52,7 +46,7 @@ test('zoneSideSets: the zone\'s own NS set and the in-zone addresses of its targ
 
 test('zoneSideSets: addresses for at most MAX_ZONE_SIDE_TARGETS NS targets', () => {
   const targets = Array.from({ length: MAX_ZONE_SIDE_TARGETS + 4 }, (_, i) => `ns${i}.example.`);
-  const m = msg([], rrs(ZONE.sign(nsOf('example.', ...targets))), targets.flatMap((t, i) => rrs(a(t, i))));
+  const m = msg([], rrsetRecords(ZONE.sign(nsOf('example.', ...targets))), targets.flatMap((t, i) => rrsetRecords(a(t, i))));
   assert.equal(zoneSideSets(m, N('example.')).length, 1 + MAX_ZONE_SIDE_TARGETS);
 });
 
